@@ -1,0 +1,392 @@
+"""Classify a log's events: boot vs kernel, address spaces, window moves,
+kernel visits and MARK phases.
+
+The Classifier sees each event once and keeps only compact per-CR3-load and
+per-visit arrays (array.array, a few bytes each), so memory grows with the
+number of CR3 loads, never with Python objects per event.
+"""
+import array
+import collections
+import warnings
+
+from analysis.events import number, read_events, LogEnd
+
+BOOT_EIP_LIMIT = 1 << 20       # BIOS and GRUB run below 1 MiB
+KERNEL_INDEX = 0               # the kernel's AddressSpace.index
+# Before `@kernel` we cannot tell kernel from user CR3 loads, so events wait;
+# a log that never announces gets a guess after this many.
+PENDING_LIMIT = 100000
+
+
+class AddressSpace:
+    """One page directory, as long as it served one process."""
+
+    def __init__(self, index, cr3, pid=None, name=None):
+        self.index = index
+        self.cr3 = cr3
+        self.pid = pid
+        self.name = name
+        self.loads = 0             # CR3 loads into it
+        self.resident = 0          # instructions run with it loaded
+        self.user_ints = 0         # interrupts taken from user mode in it
+        self.visits = 0            # kernel visits that started from it
+        self.window_base = None    # its current window IDT base
+        self.window_va = None      # its current announced window address
+        self.moves = 0             # window moves seen as LIDT
+        self.announced_moves = 0   # window moves the kernel announced
+        self.staircase = []        # (icount, window IDT base) at each change
+
+    @property
+    def label(self):
+        if self.index == KERNEL_INDEX:
+            return "kernel"
+        if self.pid is not None:
+            return f"pid {self.pid} {self.name}" if self.name else f"pid {self.pid}"
+        return f"cr3 {self.cr3:#x}"
+
+
+class Phase:
+    """The stretch of the log from one MARK to the next."""
+
+    def __init__(self, label, start):
+        self.label = label
+        self.start = start
+        self.end = start
+        self.kinds = collections.Counter()
+        self.cr3_loads = 0
+        self.moves = 0
+
+
+Move = collections.namedtuple("Move", "icount space old new source")
+Flag = collections.namedtuple("Flag", "line icount kind cpl eip cr3 n")
+
+
+class Span:
+    """From a CR3 load to the kernel until user code runs again: the kernel
+    half of a bounce.  Window moves in it must come with LGDT and LTR."""
+
+    def __init__(self, icount):
+        self.icount = icount
+        self.lgdt_window = False
+        self.ltr = False
+        self.moves = []
+
+
+class Classifier:
+    def __init__(self):
+        self.kernel_cr3 = None
+        self.kernel_idt = None
+        self.kernel_gdt = None
+        self.kernel_guessed = False
+        self.mode = None
+        self.exit_status = None
+        self.kinds = collections.Counter()
+        self.boot_kinds = collections.Counter()
+        self.vectors = collections.Counter()
+        self.boot_ints = 0
+        self.spaces = [AddressSpace(KERNEL_INDEX, None)]
+        self.by_cr3 = {}
+        self.phases = [Phase("(before first MARK)", 0)]
+        self.moves = []
+        self.flags = []
+        self.kernel_loads = 0
+        self.user_loads = 0
+        self.first_icount = None
+        self.last_icount = 0
+        # CR3 timeline: when each load happened and which space it loaded.
+        self.load_icount = array.array("q")
+        self.load_space = array.array("i")
+        # Kernel visits, one entry per visit in each array.
+        self.visit_start = array.array("q")
+        self.visit_length = array.array("q")
+        self.visit_vector = array.array("h")
+        self.visit_move = array.array("b")
+        self.visit_phase = array.array("i")
+        self.visit_space = array.array("i")
+        # Isolation findings for `check`: (icount, message).
+        self.int_failures = []
+        self.move_failures = []
+        self._space = None          # loaded AddressSpace, None before paging
+        self._booting = True
+        self._pending = []
+        self._last_int = None       # (vector, cpl) of the INT since the last CR3 load
+        self._visit = None          # (start icount, vector, from space) while in the kernel
+        self._visit_moved = False
+        self._awaiting_kernel = None  # user-mode INT not yet followed by a kernel CR3 load
+        self._unplaced_lidt = None    # window LIDT done under the kernel CR3
+        self._span = None
+
+    # -- feeding ---------------------------------------------------------
+
+    def feed(self, ev):
+        if self.kernel_cr3 is None:
+            if self._is_kernel_note(ev):
+                self._learn_kernel(ev.fields)
+                self._replay()
+            else:
+                self._pending.append(ev)
+                if len(self._pending) > PENDING_LIMIT:
+                    self._guess_kernel()
+                return
+        self._handle(ev)
+
+    def finish(self, truncated=False):
+        if self._pending:
+            self._guess_kernel()
+        self._close_span()
+        if self._awaiting_kernel is not None and not truncated:
+            self._int_failure(self._awaiting_kernel, "the log ended before a CR3 load to the kernel")
+        if self._space is not None:
+            self._space.resident += self.last_icount - self.load_icount[-1]
+        self.phases[-1].end = self.last_icount
+        return self
+
+    @staticmethod
+    def _is_kernel_note(ev):
+        return ev.kind == "NOTE" and ev.fields["what"] == "kernel"
+
+    def _learn_kernel(self, fields):
+        self.kernel_cr3 = number(fields["cr3"])
+        self.kernel_idt = number(fields["idt"]) if "idt" in fields else None
+        self.kernel_gdt = number(fields["gdt"]) if "gdt" in fields else None
+        self.spaces[KERNEL_INDEX].cr3 = self.kernel_cr3
+
+    def _replay(self):
+        pending, self._pending = self._pending, []
+        for ev in pending:
+            self._handle(ev)
+
+    def _guess_kernel(self):
+        """No @kernel announcement: take the first CR3 loaded as the kernel's."""
+        first = next((e for e in self._pending if e.kind == "CR3"), None)
+        if first is not None:
+            self.kernel_cr3 = number(first.fields["new"])
+            self.kernel_guessed = True
+            self.spaces[KERNEL_INDEX].cr3 = self.kernel_cr3
+            warnings.warn(f"the kernel never announced its CR3; guessing {self.kernel_cr3:#x} "
+                          "(the first one loaded)")
+        self._replay()
+
+    def _handle(self, ev):
+        if self.first_icount is None:
+            self.first_icount = ev.icount
+        self.last_icount = ev.icount
+        self.kinds[ev.kind] += 1
+        if self._is_boot(ev):
+            self.boot_kinds[ev.kind] += 1
+            if ev.kind == "INT":
+                self.boot_ints += 1
+            return
+        self.phases[-1].kinds[ev.kind] += 1
+        handler = getattr(self, "_on_" + ev.kind, None)
+        if handler is not None:
+            handler(ev)
+
+    def _is_boot(self, ev):
+        """BIOS and GRUB: below 1 MiB, until the kernel shows itself by
+        loading CR3 or writing to the marker port."""
+        if not self._booting:
+            return False
+        if ev.kind in ("CR3", "NOTE", "MARK", "EXIT"):
+            self._booting = False
+            return False
+        return "eip" in ev.fields and number(ev.fields["eip"]) < BOOT_EIP_LIMIT
+
+    # -- address spaces --------------------------------------------------
+
+    def _space_of(self, cr3):
+        if cr3 == self.kernel_cr3:
+            return self.spaces[KERNEL_INDEX]
+        space = self.by_cr3.get(cr3)
+        if space is None:
+            space = self._new_space(cr3)
+        return space
+
+    def _new_space(self, cr3, pid=None, name=None):
+        space = AddressSpace(len(self.spaces), cr3, pid, name)
+        self.spaces.append(space)
+        self.by_cr3[cr3] = space
+        return space
+
+    # -- event handlers --------------------------------------------------
+
+    def _on_NOTE(self, ev):
+        f = ev.fields
+        what = f["what"]
+        if what == "kernel":
+            self._learn_kernel(f)
+        elif what == "proc":
+            self._on_proc(number(f["cr3"]), int(f["pid"]), f.get("name"))
+        elif what == "window":
+            self._on_window_note(ev, self._space_of(number(f["cr3"])), number(f["va"]))
+        elif what == "mode":
+            self.mode = f.get("name")
+
+    def _on_proc(self, cr3, pid, name):
+        space = self.by_cr3.get(cr3)
+        if space is not None and space.pid is None:
+            space.pid, space.name = pid, name
+        else:
+            self._new_space(cr3, pid, name)
+
+    def _on_window_note(self, ev, space, va):
+        if space.window_va is not None and space.window_va != va:
+            space.announced_moves += 1
+            self.moves.append(Move(ev.icount, space.index, space.window_va, va, "announced"))
+            self._visit_moved = self._visit_moved or self._visit is not None
+        space.window_va = va
+
+    def _on_MARK(self, ev):
+        self.phases[-1].end = ev.icount
+        self.phases.append(Phase(ev.fields["label"], ev.icount))
+        self.phases[-1].kinds["MARK"] += 1
+
+    def _on_EXIT(self, ev):
+        self.exit_status = int(ev.fields["status"])
+
+    def _on_FLAG(self, ev):
+        f = ev.fields
+        self.flags.append(Flag(ev.line, ev.icount, f["kind"], int(f["cpl"]),
+                               number(f["eip"]), number(f["cr3"]), f.get("n")))
+
+    def _on_INT(self, ev):
+        vec, cpl = number(ev.fields["vec"]), int(ev.fields["cpl"])
+        self.vectors[vec] += 1
+        self._last_int = vec
+        if cpl != 3:
+            return
+        self._close_span()
+        self._space_of(number(ev.fields["cr3"])).user_ints += 1
+        if self._awaiting_kernel is not None:
+            self._int_failure(self._awaiting_kernel, "another user-mode INT came first")
+        self._awaiting_kernel = ev
+
+    def _on_CR3(self, ev):
+        new = number(ev.fields["new"])
+        space = self._space_of(new)
+        self._account_load(ev.icount, space)
+        if space.index == KERNEL_INDEX:
+            self._enter_kernel(ev.icount)
+        else:
+            self._leave_kernel(ev, space)
+
+    def _account_load(self, icount, space):
+        if self._space is not None:
+            self._space.resident += icount - self.load_icount[-1]
+        self._space = space
+        space.loads += 1
+        self.phases[-1].cr3_loads += 1
+        self.load_icount.append(icount)
+        self.load_space.append(space.index)
+        if space.index == KERNEL_INDEX:
+            self.kernel_loads += 1
+        else:
+            self.user_loads += 1
+
+    def _enter_kernel(self, icount):
+        self._awaiting_kernel = None
+        if self._visit is not None or len(self.load_space) < 2 \
+                or self.load_space[-2] == KERNEL_INDEX:
+            return                  # a reload, or paging switched on: no visit
+        from_space = self.spaces[self.load_space[-2]]
+        from_space.visits += 1
+        self._visit = (icount, self._last_int, from_space.index)
+        self._visit_moved = False
+        self._last_int = None
+        self._close_span()
+        self._span = Span(icount)
+
+    def _leave_kernel(self, ev, space):
+        if self._awaiting_kernel is not None:
+            self._int_failure(self._awaiting_kernel,
+                              f"the next CR3 load (line {ev.line}) is to a user directory")
+            self._awaiting_kernel = None
+        if self._unplaced_lidt is not None:
+            self._window_lidt(self._unplaced_lidt, space)
+            self._unplaced_lidt = None
+        self._last_int = None
+        if self._visit is None:
+            return
+        start, vec, from_index = self._visit
+        self.visit_start.append(start)
+        self.visit_length.append(ev.icount - start)
+        self.visit_vector.append(-1 if vec is None else vec)
+        self.visit_move.append(1 if self._visit_moved else 0)
+        self.visit_phase.append(len(self.phases) - 1)
+        self.visit_space.append(from_index)
+        self._visit = None
+
+    def _on_LIDT(self, ev):
+        base = number(ev.fields["new_base"])
+        if base == self.kernel_idt:
+            return
+        if self._space is None or self._space.index == KERNEL_INDEX:
+            # Loaded under the kernel CR3: it is the window of the space
+            # the kernel returns to next.
+            self._unplaced_lidt = (ev.icount, base)
+        else:
+            self._window_lidt((ev.icount, base), self._space)
+
+    def _window_lidt(self, lidt, space):
+        icount, base = lidt
+        old = space.window_base
+        if old == base:
+            return
+        space.window_base = base
+        space.staircase.append((icount, base))
+        if old is None:
+            return                  # the first window of a space is a placement
+        space.moves += 1
+        self.phases[-1].moves += 1
+        move = Move(icount, space.index, old, base, "lidt")
+        self.moves.append(move)
+        if self._span is not None:
+            self._span.moves.append(move)
+        if self._visit is not None:
+            self._visit_moved = True
+
+    def _on_LGDT(self, ev):
+        if self._span is not None and number(ev.fields["new_base"]) != self.kernel_gdt:
+            self._span.lgdt_window = True
+
+    def _on_LTR(self, ev):
+        if self._span is not None:
+            self._span.ltr = True
+
+    # -- isolation findings -----------------------------------------------
+
+    def _close_span(self):
+        span, self._span = self._span, None
+        if span is None:
+            return
+        missing = [name for name, seen in (("LGDT", span.lgdt_window), ("LTR", span.ltr)) if not seen]
+        for move in span.moves:
+            if missing:
+                self.move_failures.append((move.icount,
+                    f"window move of {self.spaces[move.space].label} at icount {move.icount} "
+                    f"({move.old:#x} -> {move.new:#x}) without {' or '.join(missing)} "
+                    f"in the bounce starting at icount {span.icount}"))
+
+    def _int_failure(self, ev, why):
+        self.int_failures.append((ev.icount,
+            f"user-mode INT vec={ev.fields['vec']} at icount {ev.icount} (line {ev.line}) "
+            f"is not followed by a CR3 load to the kernel: {why}"))
+
+
+class Analysis:
+    """A classified log: the Classifier's results plus how the log ended."""
+
+    def __init__(self, path, classifier, end):
+        self.path = path
+        self.c = classifier
+        self.complete = end.complete
+        self.events = end.events
+
+
+def analyze(path):
+    end = LogEnd()
+    c = Classifier()
+    for ev in read_events(path, end):
+        c.feed(ev)
+    c.finish(truncated=not end.complete)
+    return Analysis(path, c, end)

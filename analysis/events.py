@@ -1,0 +1,142 @@
+"""Streaming reader for the Bounce event log (format: docs/instrumentation.md).
+
+read_events() is a generator: it holds one line at a time, so a log of any
+length costs constant memory.  Malformed input raises LogFormatError with the
+line number; a log cut off by a killed Bochs is read up to its last whole
+line with a TruncatedLogWarning.
+"""
+import collections
+import warnings
+
+FORMAT_VERSION = 1
+HEADER_PREFIX = "# bounce-trace "
+
+# The keys each kind must carry; the classifier relies on them.  Extra keys
+# are kept, so the module may add some without breaking this reader.
+REQUIRED_KEYS = {
+    "CR3": ("old", "new", "cpl", "eip"),
+    "LIDT": ("new_base", "new_limit", "cpl", "eip"),
+    "LGDT": ("new_base", "new_limit", "cpl", "eip"),
+    "LLDT": ("new", "cpl", "eip"),
+    "LTR": ("new", "base", "cpl", "eip"),
+    "INT": ("vec", "kind", "cpl", "eip", "cr3"),
+    "MARK": ("label",),
+    "NOTE": ("what",),
+    "FLAG": ("kind", "cpl", "eip", "cr3"),
+    "EXIT": ("status",),
+}
+KINDS = tuple(REQUIRED_KEYS)
+
+Event = collections.namedtuple("Event", "line icount kind fields")
+
+
+class LogFormatError(Exception):
+    """The log breaks the format; .line is the 1-based line number."""
+
+    def __init__(self, path, line, message):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = path
+        self.line = line
+
+
+class TruncatedLogWarning(UserWarning):
+    """The log ends without its `# end` trailer (Bochs was killed)."""
+
+
+class LogEnd:
+    """What the reader learnt about the end of the log once it has run out."""
+
+    def __init__(self):
+        self.complete = False      # saw the `# end` trailer
+        self.events = 0            # events yielded
+        self.last_icount = 0
+
+
+def number(text):
+    """A value from the log: 0x-prefixed hex or decimal."""
+    if text[:2] in ("0x", "0X"):
+        return int(text, 16)
+    return int(text, 10)
+
+
+def _fields(path, lineno, kind, words, line):
+    fields = {}
+    for word in words:
+        key, eq, value = word.partition("=")
+        if not eq or not key:
+            raise LogFormatError(path, lineno, f"expected key=value, got {word!r}")
+        if kind == "MARK" and key == "label":
+            # label= runs to the end of the line and may contain spaces.
+            fields["label"] = line.split("label=", 1)[1]
+            break
+        fields[key] = value
+    for key in REQUIRED_KEYS.get(kind, ()):
+        if key not in fields:
+            raise LogFormatError(path, lineno, f"{kind} event lacks key {key!r}")
+    return fields
+
+
+def _check_header(path, line):
+    if not line.startswith(HEADER_PREFIX):
+        raise LogFormatError(path, 1, f"not a bounce trace (header {line.strip()!r})")
+    version = line[len(HEADER_PREFIX):].strip()
+    if version != str(FORMAT_VERSION):
+        raise LogFormatError(path, 1, f"unsupported trace version {version!r} "
+                             f"(this reader knows version {FORMAT_VERSION})")
+
+
+def _check_trailer(path, lineno, line, end):
+    """`# end icount=<n> events=<n>`: the log is complete; cross-check counts."""
+    words = line.split()[2:]
+    try:
+        told = {k: int(v) for k, _, v in (w.partition("=") for w in words)}
+    except ValueError:
+        raise LogFormatError(path, lineno, f"malformed end trailer {line.strip()!r}")
+    if "events" in told and told["events"] != end.events:
+        warnings.warn(f"{path}: trailer says {told['events']} events, "
+                      f"log holds {end.events}", TruncatedLogWarning)
+    end.complete = True
+
+
+def read_events(path, end=None):
+    """Yield the Events of the log at `path`, in order.
+
+    Pass a LogEnd as `end` to learn, after the generator is exhausted,
+    whether the log was complete.
+    """
+    end = end if end is not None else LogEnd()
+    with open(path, encoding="utf-8", errors="replace") as f:
+        first = f.readline()
+        _check_header(path, first)
+        lineno = 1
+        for line in f:
+            lineno += 1
+            if not line.endswith("\n"):
+                warnings.warn(f"{path}:{lineno}: last line is cut off; "
+                              "reading up to the line before", TruncatedLogWarning)
+                break
+            if line.startswith("#"):
+                if line.startswith("# end"):
+                    _check_trailer(path, lineno, line, end)
+                continue
+            words = line.split()
+            if not words:
+                continue
+            if len(words) < 2:
+                raise LogFormatError(path, lineno, f"expected '<icount> <KIND> ...', got {line.strip()!r}")
+            try:
+                icount = int(words[0])
+            except ValueError:
+                raise LogFormatError(path, lineno, f"icount {words[0]!r} is not a decimal number")
+            if icount < end.last_icount:
+                raise LogFormatError(path, lineno, f"icount {icount} is below the previous {end.last_icount}")
+            kind = words[1]
+            if not (kind.isalnum() and kind.isupper()):
+                raise LogFormatError(path, lineno, f"event kind {kind!r} is not an upper-case word")
+            fields = _fields(path, lineno, kind, words[2:], line.rstrip("\n"))
+            end.last_icount = icount
+            end.events += 1
+            yield Event(lineno, icount, kind, fields)
+    if not end.complete:
+        warnings.warn(f"{path}: no '# end' trailer; the log was cut off "
+                      f"after {end.events} events", TruncatedLogWarning)
