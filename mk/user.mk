@@ -1,0 +1,47 @@
+# User programs: static ELF32 images at 0x40000000 built against user/lib
+# (system-call stubs, printf, TAP) and musl's libc.a for string functions.
+# Each user/bin/<name>.c becomes $(BUILD)/user/<name>.elf, shipped in the
+# ISO as the GRUB module <name>.
+
+USER_DIR    := $(BUILD)/user
+USER_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector \
+	-fno-delete-null-pointer-checks -nostdlib -nostdinc -O2 -Wall -Wextra -Werror \
+	-isystem $(shell $(CC) -print-file-name=include) -isystem /usr/include/stb \
+	-I. -Iuser/lib -MMD -MP
+USER_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-z,max-page-size=4096 -T user/user.ld
+
+USER_CRT0     := $(USER_DIR)/lib/crt0.S.o
+USER_LIB_OBJS := $(patsubst user/lib/%.c,$(USER_DIR)/lib/%.c.o,$(wildcard user/lib/*.c))
+USER_LIB      := $(USER_DIR)/libuser.a
+USER_NAMES    := $(basename $(notdir $(wildcard user/bin/*.c)))
+USER_PROGS    := $(USER_NAMES:%=$(USER_DIR)/%.elf)
+USER_TESTS    := $(filter t_%,$(USER_NAMES))
+
+# The unrestricted-4GB suite: build/bounce-tests.iso runs every t_* program.
+user_comma := ,
+user_space := $(subst ,, )
+ISO_VARIANTS += tests
+ISO_CMDLINE_tests := run=$(subst $(user_space),$(user_comma),$(strip $(USER_TESTS))) exit
+
+.PHONY: user
+user: $(USER_PROGS)
+
+$(USER_DIR)/lib/%.o: user/lib/% | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(USER_DIR)/bin/%.o: user/bin/%.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(USER_LIB): $(USER_LIB_OBJS)
+	rm -f $@
+	$(CROSS)ar rcs $@ $^
+
+# crt0 first so _start opens the text; musl only fills in string functions.
+$(USER_DIR)/%.elf: $(USER_DIR)/bin/%.o $(USER_CRT0) $(USER_LIB) $(MUSL_LIB) user/user.ld
+	$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIB) $(MUSL_LIB) -lgcc
+
+.SECONDARY: $(USER_CRT0) $(USER_LIB_OBJS) $(USER_NAMES:%=$(USER_DIR)/bin/%.o)
+-include $(USER_CRT0:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_NAMES:%=$(USER_DIR)/bin/%.d)

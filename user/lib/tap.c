@@ -1,0 +1,55 @@
+/* tap.c — a small Test Anything Protocol producer.
+ *
+ *   plan(n); ok(cond, "what"); ...; done();
+ *
+ * Each line goes out in one write so lines from several processes never
+ * interleave mid-line.  done() exits 0 only if every test passed and the
+ * number run matches the plan.  Only the process that called plan()
+ * should call ok(): a forked child reports through its exit status.
+ */
+#include "user.h"
+
+static int planned, run, failed;
+
+void plan(int n)
+{
+	planned = n;
+	printf("1..%d\n", n);
+}
+
+int ok(int cond, const char *fmt, ...)
+{
+	char line[256];
+	int len;
+	va_list ap;
+
+	run++;
+	if (!cond)
+		failed++;
+	len = snprintf(line, sizeof line, "%sok %d - ", cond ? "" : "not ", run);
+	va_start(ap, fmt);
+	vsnprintf(line + len, sizeof line - len - 1, fmt, ap);
+	va_end(ap);
+	printf("%s\n", line);
+	return cond;
+}
+
+void diag(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	printf("# %s\n", line);
+}
+
+void done(void)
+{
+	if (run != planned)
+		diag("planned %d tests but ran %d", planned, run);
+	if (failed)
+		diag("failed %d of %d", failed, run);
+	exit(failed == 0 && run == planned ? 0 : 1);
+}

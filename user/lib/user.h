@@ -1,0 +1,86 @@
+/* user.h — the user library: system calls, printf, TAP, 4 GiB helpers.
+ *
+ * System-call wrappers return what the kernel returns: a negative value
+ * is -errno (kernel/abi.h), never a C errno.
+ */
+#ifndef BOUNCE_USER_H
+#define BOUNCE_USER_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "kernel/abi.h"
+
+/* syscall.c */
+int syscall(int nr, uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e);
+void exit(int status) __attribute__((noreturn));
+int write(int fd, const void *buf, uint32_t len);
+int getpid(void);
+int getppid(void);
+int yield(void);
+int sleep(uint32_t ticks);
+uint32_t ticks(void);
+int map(uint32_t va, uint32_t npages, uint32_t flags);
+int map_frames(uint32_t va, uint32_t npages, uint32_t src, uint32_t nsrc);
+int unmap(uint32_t va, uint32_t npages);
+int fork(void);
+int thread(void (*entry)(void *), void *stack_top, void *arg);
+int wait(int pid, int *status);
+int window(struct window_info *out);
+int window_move(uint32_t va);
+uint32_t canary(void);
+
+/* printf.c (stb_sprintf, no floating point) */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* string functions come from musl's libc.a */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+
+/* tap.c — Test Anything Protocol on fd 1 */
+void plan(int n);
+int ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void done(void) __attribute__((noreturn));
+
+/* space.c — the program's own pages and the whole-space walk */
+#define NPAGES_4G   (1u << 20)		/* pages in 4 GiB */
+#define REGION_PAGES 1024u		/* pages in one page table's 4 MiB */
+#define STACK_BOTTOM 0xFFFF0000u	/* 16 stack pages at the very top */
+
+#define PAGE_OF(va)   ((uint32_t)(va) >> 12)
+#define VA_OF(page)   ((uint32_t)(page) << 12)
+
+int own_page(uint32_t page);
+uint32_t own_page_count(void);
+int window_page(const struct window_info *w, uint32_t page);
+
+/* Calls fn(first, n, arg) for every maximal run of pages inside 4 MiB
+ * region r that is neither the program's own, nor in the window, nor in
+ * the region `busy` (a region the caller already uses; -1 for none).
+ * Returns the number of pages handed to fn. */
+uint32_t free_runs(uint32_t r, int busy, const struct window_info *w,
+		   void (*fn)(uint32_t first, uint32_t n, void *arg), void *arg);
+
+/* fill4g.c — cover the space with 1024 shared frames (tests 1 and 5) */
+struct fill4g {
+	struct window_info w;	/* the window when the space was filled */
+	uint32_t src_region;	/* the 4 MiB whose 1024 frames are shared */
+	uint32_t mapped;	/* pages mapped, the source region included */
+	int errors;		/* map/map_frames calls that failed */
+};
+void fill4g_map(struct fill4g *f);
+int fill4g_mapped(const struct fill4g *f, uint32_t page);
+uint32_t fill4g_tag(uint32_t page);
+volatile uint32_t *fill4g_slot(uint32_t page);
+void fill4g_write_tags(const struct fill4g *f);
+uint32_t fill4g_check_tags(const struct fill4g *f);
+
+#endif
