@@ -1,0 +1,42 @@
+/* t_4gb_map — map every page of the 4 GiB space but the window's.
+ *
+ * 1024 frames cover 2^20 pages (see fill4g.c).  Every page gets its own
+ * tag; reading them all back proves each page maps the frame it should
+ * and that no page of the space is off limits but the window's K pages
+ * and the program's own.
+ */
+#include "user.h"
+
+int main(void)
+{
+	struct fill4g f;
+	struct window_info after;
+	uint32_t expect, bad, t0;
+
+	plan(7);
+	fill4g_map(&f);
+	ok(f.w.pages >= 1 && f.w.va % PAGE_SIZE == 0,
+	   "window at %#x, %u page(s)", f.w.va, f.w.pages);
+	ok(f.errors == 0, "every map_frames call succeeded (%d failed)", f.errors);
+	expect = NPAGES_4G - f.w.pages - own_page_count();
+	ok(f.mapped == expect, "mapped %u pages = 2^20 - K(%u) - own(%u)",
+	   f.mapped, f.w.pages, own_page_count());
+	if (f.errors)
+		done();		/* touching a page that failed to map would kill us */
+
+	diag("writing %u tags", f.mapped);
+	fill4g_write_tags(&f);
+	diag("reading them back");
+	bad = fill4g_check_tags(&f);
+	ok(bad == 0, "all %u tags read back (%u wrong)", f.mapped, bad);
+
+	ok(window(&after) == 0 && after.va == f.w.va,
+	   "window still at %#x after touching every other page", after.va);
+	ok(map_frames(VA_OF(PAGE_OF(STACK_BOTTOM) - 1), 1,
+		      VA_OF(f.src_region * REGION_PAGES), 1) == -EEXIST,
+	   "the space is full: mapping a used page again gives EEXIST");
+	t0 = ticks();
+	sleep(1);
+	ok(ticks() > t0 && getpid() > 0, "timer and system calls still work");
+	done();
+}

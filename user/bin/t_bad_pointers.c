@@ -1,0 +1,153 @@
+/* t_bad_pointers — bad arguments get errors, bad accesses kill only the
+ * process that made them.
+ *
+ * Pointer arguments to write, window and wait that are null, point at
+ * the window, at an unmapped page, at a read-only page (for the calls
+ * that store), or run past 0xFFFFFFFF must give -EFAULT, with the
+ * process unharmed.  Malformed map arguments give -EINVAL or -EEXIST,
+ * an unknown call -ENOSYS.  Children that fault are killed and their
+ * parent's wait sees WAIT_KILLED | vector.
+ */
+#include "user.h"
+
+#define UNMAPPED  0x90000000u	/* nothing is ever mapped here */
+#define READONLY  0x91000000u	/* one read-only page */
+#define EDGE      0x92000000u	/* one writable page followed by a hole */
+
+static struct window_info win;
+
+/* Forks a child that exits 7 and waits for it storing the status at
+ * `status`; returns wait's result.  The child is reaped in any case. */
+static int wait_into(uint32_t status)
+{
+	int pid = fork(), ret, st;
+
+	if (pid == 0)
+		exit(7);
+	ret = wait(pid, (int *)status);
+	wait(pid, &st);
+	return ret;
+}
+
+/* Runs fault() in a child; returns the child's wait status. */
+static int status_after(void (*fault)(void))
+{
+	int pid = fork(), status = -1;
+
+	if (pid == 0) {
+		fault();
+		exit(0);
+	}
+	wait(pid, &status);
+	return status;
+}
+
+static void touch_window(void)
+{
+	struct window_info w;
+
+	window(&w);	/* the child's own window */
+	(void)*(volatile uint32_t *)w.va;
+}
+
+static void touch_unmapped(void) { *(volatile uint32_t *)UNMAPPED = 1; }
+static void write_readonly(void) { *(volatile uint32_t *)READONLY = 1; }
+static void undefined_op(void)  { asm volatile("ud2"); }
+static void breakpoint(void)    { asm volatile("int3"); }
+static void halt(void)          { asm volatile("hlt"); }
+static void set_dr7(void)       { asm volatile("movl %0, %%dr7" : : "r"(0x3ffu)); }
+
+static void divide_by_zero(void)
+{
+	volatile int zero = 0;
+
+	(void)(1 / zero);
+}
+
+static void check_pointers(void)
+{
+	const char *msg = "should not appear\n";
+	struct window_info w;
+
+	ok(write(1, 0, 16) == -EFAULT, "write from address 0: EFAULT");
+	ok(write(1, (void *)win.va, 16) == -EFAULT, "write from the window: EFAULT");
+	ok(write(1, (void *)UNMAPPED, 16) == -EFAULT, "write from an unmapped page: EFAULT");
+	ok(write(1, (void *)0xFFFFF000u, 0x2000) == -EFAULT,
+	   "write of 0x2000 bytes from 0xFFFFF000 (wraps): EFAULT");
+	ok(write(1, (void *)(EDGE + PAGE_SIZE - 8), 16) == -EFAULT,
+	   "write running off a mapped page into a hole: EFAULT");
+	ok(write(3, msg, strlen(msg)) == -EBADF, "write to fd 3: EBADF");
+
+	ok(window(0) == -EFAULT, "window into address 0: EFAULT");
+	ok(window((void *)win.va) == -EFAULT, "window into the window: EFAULT");
+	ok(window((void *)UNMAPPED) == -EFAULT, "window into an unmapped page: EFAULT");
+	ok(window((void *)0xFFFFFFF8u) == -EFAULT, "window into 0xFFFFFFF8 (wraps): EFAULT");
+	ok(window((void *)READONLY) == -EFAULT, "window into a read-only page: EFAULT");
+
+	ok(wait_into(win.va) == -EFAULT, "wait status into the window: EFAULT");
+	ok(wait_into(UNMAPPED) == -EFAULT, "wait status into an unmapped page: EFAULT");
+	ok(wait_into(0xFFFFFFFEu) == -EFAULT, "wait status at 0xFFFFFFFE (wraps): EFAULT");
+	ok(wait_into(READONLY) == -EFAULT, "wait status into a read-only page: EFAULT");
+	ok(wait(-1, 0) == -ECHILD, "wait with no children: ECHILD");
+	ok(window(&w) == 0 && w.va == win.va, "the window did not move for any of them");
+}
+
+static void check_arguments(void)
+{
+	uint32_t image = 0x40000000u;
+
+	ok(map(UNMAPPED + 1, 1, MAP_WRITE) == -EINVAL, "map unaligned: EINVAL");
+	ok(map(UNMAPPED, 0, MAP_WRITE) == -EINVAL, "map 0 pages: EINVAL");
+	ok(map(0xFFFFE000u, 4, MAP_WRITE) == -EINVAL, "map past 0xFFFFFFFF: EINVAL");
+	ok(map(image, 1, MAP_WRITE) == -EEXIST, "map over the program: EEXIST");
+	ok(map_frames(UNMAPPED + 2, 1, EDGE, 1) == -EINVAL, "map_frames unaligned: EINVAL");
+	ok(map_frames(UNMAPPED, 1, UNMAPPED + PAGE_SIZE, 1) == -EFAULT,
+	   "map_frames from an unmapped source: EFAULT");
+	ok(map_frames(image, 1, EDGE, 1) == -EEXIST, "map_frames over the program: EEXIST");
+	ok(unmap(UNMAPPED + 3, 1) == -EINVAL, "unmap unaligned: EINVAL");
+	ok(window_move(UNMAPPED + 4) == -EINVAL, "window_move unaligned: EINVAL");
+	ok(window_move(image) == -EBUSY, "window_move onto the program: EBUSY");
+	ok(syscall(NSYSCALL, 0, 0, 0, 0, 0) == -ENOSYS, "system call %d: ENOSYS", NSYSCALL);
+	ok(syscall(-1, 0, 0, 0, 0, 0) == -ENOSYS, "system call -1: ENOSYS");
+	ok(syscall(0x7FFFFFFF, 0, 0, 0, 0, 0) == -ENOSYS, "system call 0x7FFFFFFF: ENOSYS");
+}
+
+static void check_kills(void)
+{
+	static const struct {
+		void (*fault)(void);
+		int vector;
+		const char *what;
+	} cases[] = {
+		{ touch_window,   14, "reading the unreserved window address" },
+		{ touch_unmapped, 14, "writing an unmapped page" },
+		{ write_readonly, 14, "writing a read-only page" },
+		{ divide_by_zero,  0, "dividing by zero" },
+		{ breakpoint,      3, "int3" },
+		{ undefined_op,    6, "ud2" },
+		{ halt,           13, "hlt at CPL 3" },
+		{ set_dr7,        13, "setting DR7 at CPL 3" },
+	};
+	size_t i;
+	int status;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		status = status_after(cases[i].fault);
+		ok(status == (WAIT_KILLED | cases[i].vector),
+		   "%s kills the child: status %#x, want %#x", cases[i].what,
+		   status, WAIT_KILLED | cases[i].vector);
+	}
+}
+
+int main(void)
+{
+	plan(1 + 17 + 13 + 8 + 1);
+	ok(window(&win) == 0 && map(READONLY, 1, 0) == 0 && map(EDGE, 1, MAP_WRITE) == 0,
+	   "window at %#x; read-only page at %#x; edge page at %#x",
+	   win.va, READONLY, EDGE);
+	check_pointers();
+	check_arguments();
+	check_kills();
+	ok(getpid() > 0 && write(1, "", 0) == 0, "the process survived all of it");
+	done();
+}
