@@ -1,0 +1,44 @@
+# analysis/: instrumentation logs -> tables, plots, reports (docs/analysis.md).
+#
+#   make analyze LOG=trace.log     out/analyze/<name>/report.html + figures
+#   make demo-report DEMO_LOG=...  out/demo/report.html (what `make demo` ends with)
+#   make report-shot [REPORT=...]  PNG screenshot of a report, via headless Chromium
+#   make bench-analysis            parse/classify a generated 10-million-event log
+
+ANALYSIS     := $(PY) -m analysis
+ANALYZE_DIR  := $(OUT)/analyze
+DEMO_LOG     ?= $(OUT)/demo/trace.log
+REPORT       ?= $(OUT)/demo/report.html
+CHROMIUM_OK  := $(BUILD)/.chromium-ok
+PYTEST_DIRS  += tests/analysis
+
+.PHONY: demo-report report-shot bench-analysis
+
+analyze:
+	@test -n "$(LOG)" || { echo "usage: make analyze LOG=path/to/trace.log" >&2; exit 2; }
+	@$(ANALYSIS) report $(LOG) --out $(ANALYZE_DIR)/$(basename $(notdir $(LOG)))
+
+demo-report:
+	@$(ANALYSIS) report $(DEMO_LOG) --out $(OUT)/demo
+
+$(CHROMIUM_OK): mk/analysis.mk
+	@mkdir -p $(BUILD)
+	@sh mk/install-deps.sh chromium
+	@touch $@
+
+# Chromium gets a throw-away profile and no network chatter; the PNG lands
+# next to the report with the same name.
+report-shot: $(CHROMIUM_OK)
+	@test -f "$(REPORT)" || { echo "report-shot: no $(REPORT) (make analyze LOG=..., then REPORT=out/analyze/<name>/report.html)" >&2; exit 2; }
+	@profile=$$(mktemp -d) && \
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir=$$profile --screenshot=$(abspath $(REPORT:.html=.png)) \
+		--window-size=1280,2400 file://$(abspath $(REPORT)) >$$profile.log 2>&1; \
+	rc=$$?; rm -rf $$profile; \
+	if [ $$rc -ne 0 ] || [ ! -s $(REPORT:.html=.png) ]; then cat $$profile.log >&2; rm -f $$profile.log; \
+		echo "report-shot: chromium failed (status $$rc)" >&2; exit 1; fi; \
+	rm -f $$profile.log; echo $(REPORT:.html=.png)
+
+bench-analysis:
+	BOUNCE_BENCH=1 $(PY) -m pytest -q -s tests/analysis/test_bench.py
