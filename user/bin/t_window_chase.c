@@ -12,7 +12,8 @@
 #include "user.h"
 
 #define ROUNDS 1000
-#define SPIN_LIMIT (1u << 24)	/* ticks() calls before giving up on the timer */
+#define SPIN 2000		/* user-mode loop iterations between ticks() calls */
+#define SPIN_LIMIT 100000	/* ticks() calls before giving up on the timer */
 
 static uint32_t touched[ROUNDS];
 
@@ -57,14 +58,19 @@ static uint32_t target_of(int round)
 	}
 }
 
-/* Busy-waits in user mode until the timer interrupt advances ticks. */
+/* Busy-waits, mostly in user mode so the tick interrupts user code,
+ * until the timer advances SYS_ticks. */
 static int timer_ticks_in_user_mode(void)
 {
 	uint32_t t0 = ticks(), n;
+	volatile uint32_t spin;
 
-	for (n = 0; n < SPIN_LIMIT; n++)
+	for (n = 0; n < SPIN_LIMIT; n++) {
+		for (spin = 0; spin < SPIN; spin++)
+			;
 		if (ticks() != t0)
 			return 1;
+	}
 	return 0;
 }
 
