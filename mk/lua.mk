@@ -1,0 +1,89 @@
+# mk/lua.mk — the kernel's Lua shell: musl 1.2.3 and Lua 5.4.4 from Debian's
+# source tarballs, built freestanding for i686, plus shell/ and its C-library
+# shim shell/libc/.
+#
+# The kernel links  $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB) -lgcc : the shim in
+# SHELL_OBJS comes first, so musl only donates what nothing else defines
+# (libm, strtod, string, ctype, setjmp), never its stdio or thread code.
+
+LUA_TARBALL  ?= $(BUILD)/src/lua5.4_5.4.4.orig.tar.gz
+MUSL_TARBALL ?= $(BUILD)/src/musl_1.2.3.orig.tar.gz
+
+LUA_DIR   := $(BUILD)/lua-5.4.4
+MUSL_DIR  := $(BUILD)/musl-1.2.3
+MUSL_INC  := $(MUSL_DIR)/installed/include
+MUSL_LIB  := $(MUSL_DIR)/lib/libc.a
+LUA_LIB   := $(BUILD)/shell/liblua.a
+GCC_INC   := $(shell $(CC) -print-file-name=include)
+
+# The core and the libraries the shell opens (no io, os, package, debug).
+LUA_CORE  := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject \
+	lopcodes lparser lstate lstring ltable ltm lundump lvm lzio
+LUA_LIBS  := lauxlib lbaselib lcorolib ltablib lstrlib lmathlib lutf8lib
+LUA_OBJS  := $(patsubst %,$(BUILD)/shell/lua/%.o,$(LUA_CORE) $(LUA_LIBS))
+
+FREESTANDING := -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector \
+	-nostdinc -isystem $(GCC_INC) -isystem $(MUSL_INC) -O2 -g
+
+# Lua's sources see luaport.h first (our luaconf overrides).
+LUA_CFLAGS   := $(FREESTANDING) -std=gnu99 -Wall -Wextra -I $(LUA_DIR)/src \
+	-include shell/luaport.h
+SHELL_CFLAGS := $(FREESTANDING) -std=gnu99 -Wall -Wextra -Werror \
+	-I shell -I kernel -I $(LUA_DIR)/src -include shell/luaport.h
+
+SHELL_SRCS := $(wildcard shell/*.c shell/libc/*.c)
+SHELL_OBJS := $(patsubst shell/%.c,$(BUILD)/shell/%.o,$(SHELL_SRCS))
+
+# Unpacking and configuring stamp themselves with a file each creates.
+$(LUA_DIR)/src/lua.h: $(LUA_TARBALL)
+	@mkdir -p $(BUILD)
+	tar -xzf $< -C $(BUILD)
+	@touch $@
+
+$(MUSL_DIR)/configure: $(MUSL_TARBALL)
+	@mkdir -p $(BUILD)
+	tar -xzf $< -C $(BUILD)
+	@touch $@
+
+$(MUSL_DIR)/config.mak: $(MUSL_DIR)/configure
+	cd $(MUSL_DIR) && ./configure --target=i686-linux-gnu --disable-shared \
+		CC=$(CC) CFLAGS="-O2 -g -march=i686 -fno-pic -fno-stack-protector" >/dev/null
+
+$(MUSL_LIB): $(MUSL_DIR)/config.mak
+	$(MAKE) -C $(MUSL_DIR) lib/libc.a >/dev/null
+
+$(MUSL_INC)/stdio.h: $(MUSL_DIR)/config.mak
+	$(MAKE) -C $(MUSL_DIR) install-headers DESTDIR= includedir=$(abspath $(MUSL_INC)) >/dev/null
+
+$(BUILD)/shell/lua/%.o: $(LUA_DIR)/src/lua.h shell/luaport.h $(MUSL_INC)/stdio.h
+	@mkdir -p $(dir $@)
+	$(CC) $(LUA_CFLAGS) -c $(LUA_DIR)/src/$*.c -o $@
+
+$(LUA_LIB): $(LUA_OBJS)
+	rm -f $@
+	$(CROSS)ar rcs $@ $^
+
+$(BUILD)/shell/%.o: shell/%.c $(LUA_DIR)/src/lua.h $(MUSL_INC)/stdio.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SHELL_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(SHELL_OBJS:.o=.d)
+
+# Link check: the shell, Lua and musl together may leave undefined only
+# what the rest of the kernel supplies (and libgcc's 64-bit division).  A
+# stand-in object defines the kernel's snprintf/vsnprintf as the real link
+# does, so musl's stdio versions are not pulled in here either.
+SHELL_KERNEL_SYMS := kmalloc kfree krealloc kprintf panic serial_write serial_getc \
+	serial_trygetc serial_break dmesg_read mark machine_exit kstats \
+	sched_preempt_point bootmod_find bootmod_count bootmod_at
+.PHONY: shell-linkcheck
+shell-linkcheck: $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB)
+	@echo 'int snprintf, vsnprintf;' | $(CC) -m32 -x c -c - -o $(BUILD)/shell/kernel-stub.o
+	$(LD) -m elf_i386 -r -o $(BUILD)/shell/linkcheck.o -u shell_main \
+		$(BUILD)/shell/kernel-stub.o $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB)
+	@$(NM) -u $(BUILD)/shell/linkcheck.o | awk '{print $$2}' | \
+		grep -vxF $(patsubst %,-e %,$(SHELL_KERNEL_SYMS)) | \
+		grep -vx -e '__u\?div\(mod\)\?di[34]' -e '__u\?moddi3' >$(BUILD)/shell/unexpected.txt; \
+	if [ -s $(BUILD)/shell/unexpected.txt ]; then \
+		echo "shell-linkcheck: unexpected undefined symbols:"; cat $(BUILD)/shell/unexpected.txt; exit 1; \
+	else echo "shell-linkcheck: ok"; fi

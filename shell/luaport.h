@@ -1,0 +1,37 @@
+/* luaport.h — Bounce's local configuration of Lua 5.4, force-included
+ * (gcc -include) ahead of every Lua source file, so the upstream tree stays
+ * untouched.  It reads luaconf.h first and then overrides what differs in
+ * the kernel: no locale, no stdio, the kernel's stb_sprintf underneath.
+ */
+#ifndef BOUNCE_LUAPORT_H
+#define BOUNCE_LUAPORT_H
+
+#include <stddef.h>
+#include "luaconf.h"
+
+/* luaconf.h gives Lua's own files these short names only when it sees
+ * LUA_CORE or LUA_LIB, which those files define after this header ran. */
+#define l_likely(x) luai_likely(x)
+#define l_unlikely(x) luai_unlikely(x)
+
+/* Number formatting goes through lfmt_snprintf, which spells infinities
+ * and NaNs the way glibc (and so host lua5.4) does. */
+#undef l_sprintf
+#define l_sprintf(s, sz, f, i) lfmt_snprintf((s), (sz), (f), (i))
+int lfmt_snprintf(char *buf, size_t size, const char *fmt, ...);
+
+/* stb_sprintf's %a is not exact; lstrlib then uses Lua's own. */
+#undef lua_number2strx
+
+/* The "C" locale, always. */
+#undef lua_getlocaledecpoint
+#define lua_getlocaledecpoint() '.'
+
+/* print() and Lua's error/warning messages go to the serial console. */
+#define lua_writestring(s, l) lport_write((s), (l))
+#define lua_writeline() lport_write("\n", 1)
+#define lua_writestringerror(s, p) lport_writef((s), (p))
+void lport_write(const char *s, size_t n);
+void lport_writef(const char *fmt, const char *arg);
+
+#endif
