@@ -9,12 +9,17 @@
  */
 #include "user.h"
 
+extern const char *__progname;	/* argv[0], from crt0 */
+
 static int planned, run, failed;
 
+/* The comment names the program so a reader of the console can tell
+ * whose TAP stream follows. */
 void plan(int n)
 {
 	planned = n;
-	printf("1..%d\n", n);
+	printf("# program %s pid %d\n1..%d\n",
+	       __progname ? __progname : "?", getpid(), n);
 }
 
 int ok(int cond, const char *fmt, ...)

@@ -1,0 +1,154 @@
+"""The unrestricted-4GB user suite in the instrumented Bochs.
+
+Boots build/bounce-tests.iso (kernel command line `run=t_4gb_map,... exit`,
+see mk/user.mk) once with BOUNCE_TRACE set, then judges
+
+  * the TAP stream of every user/bin/t_*.c program on COM1: a plan, every
+    test of the plan run, in order, each `ok`;
+  * Bochs's exit status (0 iff every program exited 0);
+  * the event log (docs/instrumentation.md): no FLAG event at all, and
+    while t_window_chase runs, at least 1000 window moves, each seen by
+    the emulator as an LTR of a TSS inside an announced window and an
+    LIDT loading an IDT inside it.
+"""
+import pathlib
+import re
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from analysis.events import number, read_events  # noqa: E402
+from shell.runner import Bochs  # noqa: E402
+
+ISO = ROOT / "build" / "bounce-tests.iso"
+OUT = ROOT / "out" / "test_4gb"
+PROGRAMS = sorted(p.stem for p in (ROOT / "user" / "bin").glob("t_*.c"))
+BOOT_TIMEOUT = 1800         # seconds of host time for the whole suite
+CHASE_ROUNDS = 1000         # t_window_chase's ROUNDS
+PAGE = 4096
+
+PROGRAM_LINE = re.compile(r"^# program (\S+) pid (\d+)$")
+PLAN_LINE = re.compile(r"^1\.\.(\d+)$")
+TEST_LINE = re.compile(r"^(not )?ok (\d+)\b(.*)$")
+
+
+class Suite:
+    """One boot of the suite: console text, exit status, event log."""
+
+    def __init__(self, console, status, trace):
+        self.console = console
+        self.status = status
+        self.trace = trace
+        self.tap = parse_tap(console)
+
+
+def parse_tap(console):
+    """{program: {"plan": n, "tests": [(passed, number, text)]}} from the
+    console; lines that are not TAP (kernel messages) are ignored."""
+    streams, current = {}, None
+    for line in console.splitlines():
+        line = line.rstrip("\r")
+        m = PROGRAM_LINE.match(line)
+        if m:
+            current = streams.setdefault(m.group(1), {"plan": None, "tests": []})
+            continue
+        if current is None:
+            continue
+        m = PLAN_LINE.match(line)
+        if m and current["plan"] is None:
+            current["plan"] = int(m.group(1))
+            continue
+        m = TEST_LINE.match(line)
+        if m:
+            current["tests"].append((m.group(1) is None, int(m.group(2)), line))
+    return streams
+
+
+@pytest.fixture(scope="module")
+def suite():
+    if not ISO.exists():
+        pytest.fail(f"{ISO.relative_to(ROOT)} is missing: run `make {ISO.relative_to(ROOT)}`")
+    OUT.mkdir(parents=True, exist_ok=True)
+    trace = OUT / "trace.log"
+    with Bochs(iso=ISO, trace=trace, log=OUT / "console.txt") as vm:
+        status = vm.wait(timeout=BOOT_TIMEOUT)
+        console = vm.output()
+    return Suite(console, status, trace)
+
+
+def test_every_program_ran(suite):
+    assert sorted(suite.tap) == PROGRAMS, "programs that printed a TAP stream"
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_program_passes(suite, program):
+    stream = suite.tap.get(program)
+    assert stream is not None, f"{program} printed no TAP stream"
+    assert stream["plan"] is not None, f"{program} printed no plan"
+    numbers = [n for _, n, _ in stream["tests"]]
+    assert numbers == list(range(1, stream["plan"] + 1)), \
+        f"{program} planned {stream['plan']} tests, ran {numbers}"
+    failed = [text for passed, _, text in stream["tests"] if not passed]
+    assert not failed, f"{program} failed:\n" + "\n".join(failed)
+
+
+def test_bochs_exit_status(suite):
+    assert suite.status == 0, "the kernel exits 0 iff every program exited 0"
+
+
+def events(suite, *kinds):
+    return (e for e in read_events(suite.trace) if e.kind in kinds)
+
+
+def test_no_isolation_flags(suite):
+    flags = [f"line {e.line}: {e.fields}" for e in events(suite, "FLAG")]
+    assert not flags, f"{len(flags)} isolation flags, first ones:\n" + "\n".join(flags[:10])
+
+
+def chase_span(suite):
+    """(start, end) icounts while t_window_chase's process exists: from its
+    @proc announcement to the next one (it forks nothing), and its CR3."""
+    start = end = cr3 = None
+    for e in events(suite, "NOTE"):
+        if e.fields["what"] != "proc":
+            continue
+        if start is not None:
+            end = e.icount
+            break
+        if e.fields.get("name") == "t_window_chase":
+            start, cr3 = e.icount, number(e.fields["cr3"])
+    assert start is not None, "the kernel never announced t_window_chase (@proc)"
+    return start, end if end is not None else float("inf"), cr3
+
+
+def chase_windows(suite, start, end, cr3):
+    """The window addresses announced for t_window_chase's space, and the
+    page numbers those windows cover."""
+    windows, covered = set(), set()
+    for e in events(suite, "NOTE"):
+        f = e.fields
+        if start <= e.icount < end and f["what"] == "window" and number(f["cr3"]) == cr3:
+            va = number(f["va"])
+            windows.add(va)
+            covered.update(va // PAGE + i for i in range(number(f.get("pages", "1"))))
+    return windows, covered
+
+
+def test_window_chase_reloads_descriptor_tables(suite):
+    start, end, cr3 = chase_span(suite)
+    windows, covered = chase_windows(suite, start, end, cr3)
+    ltr = lidt = 0
+    for e in events(suite, "LTR", "LIDT"):
+        if not start <= e.icount < end:
+            continue
+        f = e.fields
+        if e.kind == "LTR":
+            ltr += number(f["base"]) // PAGE in covered
+        elif number(f["new_base"]) != number(f.get("old_base", "0")):
+            lidt += number(f["new_base"]) // PAGE in covered
+    assert len(windows) >= CHASE_ROUNDS, "distinct window addresses announced"
+    assert ltr >= CHASE_ROUNDS, "LTR of a TSS inside the window"
+    assert lidt >= CHASE_ROUNDS, "LIDT moving the IDT into the window"
