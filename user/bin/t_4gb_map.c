@@ -33,7 +33,7 @@ int main(void)
 	ok(window(&after) == 0 && after.va == f.w.va,
 	   "window still at %#x after touching every other page", after.va);
 	ok(map_frames(VA_OF(PAGE_OF(STACK_BOTTOM) - 1), 1,
-		      VA_OF(f.src_region * REGION_PAGES), 1) == -EEXIST,
+		      VA_OF(f.src_region * REGION_PAGES), 1, 0) == -EEXIST,
 	   "the space is full: mapping a used page again gives EEXIST");
 	t0 = ticks();
 	sleep(1);

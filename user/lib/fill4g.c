@@ -40,7 +40,7 @@ static void share_run(uint32_t first, uint32_t n, void *arg)
 {
 	struct fill4g *f = arg;
 	uint32_t src = VA_OF(f->src_region * REGION_PAGES + first % REGION_PAGES);
-	int err = map_frames(VA_OF(first), n, src, n);
+	int err = map_frames(VA_OF(first), n, src, n, 0);
 
 	if (err < 0) {
 		diag("map_frames(%#x, %u) = %d", VA_OF(first), n, err);

@@ -44,9 +44,11 @@ int map(uint32_t va, uint32_t npages, uint32_t flags)
 	return syscall(SYS_map, va, npages, flags, 0, 0);
 }
 
-int map_frames(uint32_t va, uint32_t npages, uint32_t src, uint32_t nsrc)
+/* flags (MAP_SKIP only) travels in %edi, after the four documented ones */
+int map_frames(uint32_t va, uint32_t npages, uint32_t src, uint32_t nsrc,
+	       uint32_t flags)
 {
-	return syscall(SYS_map_frames, va, npages, src, nsrc, 0);
+	return syscall(SYS_map_frames, va, npages, src, nsrc, flags);
 }
 
 int unmap(uint32_t va, uint32_t npages)

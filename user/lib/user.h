@@ -21,7 +21,8 @@ int yield(void);
 int sleep(uint32_t ticks);
 uint32_t ticks(void);
 int map(uint32_t va, uint32_t npages, uint32_t flags);
-int map_frames(uint32_t va, uint32_t npages, uint32_t src, uint32_t nsrc);
+int map_frames(uint32_t va, uint32_t npages, uint32_t src, uint32_t nsrc,
+	       uint32_t flags);
 int unmap(uint32_t va, uint32_t npages);
 int fork(void);
 int thread(void (*entry)(void *), void *stack_top, void *arg);
