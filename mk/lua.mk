@@ -4,7 +4,8 @@
 #
 # The kernel links  $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB) -lgcc : the shim in
 # SHELL_OBJS comes first, so musl only donates what nothing else defines
-# (libm, strtod, string, ctype, setjmp), never its stdio or thread code.
+# (libm, strtod, string, ctype, setjmp, and printf's engine for Lua's
+# number formatting), never its FILE streams, locale or thread code.
 
 LUA_TARBALL  ?= $(BUILD)/src/lua5.4_5.4.4.orig.tar.gz
 MUSL_TARBALL ?= $(BUILD)/src/musl_1.2.3.orig.tar.gz
@@ -32,7 +33,7 @@ SHELL_CFLAGS := $(FREESTANDING) -std=gnu99 -Wall -Wextra -Werror \
 	-I shell -I kernel -I $(LUA_DIR)/src -include shell/luaport.h
 
 SHELL_SRCS := $(wildcard shell/*.c shell/libc/*.c)
-SHELL_OBJS := $(patsubst shell/%.c,$(BUILD)/shell/%.o,$(SHELL_SRCS))
+SHELL_OBJS := $(patsubst shell/%.c,$(BUILD)/shell/%.o,$(SHELL_SRCS)) $(BUILD)/shell/musl_snprintf.o
 
 # Unpacking and configuring stamp themselves with a file each creates.
 $(LUA_DIR)/src/lua.h: $(LUA_TARBALL)
@@ -55,6 +56,15 @@ $(MUSL_LIB): $(MUSL_DIR)/config.mak
 $(MUSL_INC)/stdio.h: $(MUSL_DIR)/config.mak
 	$(MAKE) -C $(MUSL_DIR) install-headers DESTDIR= includedir=$(abspath $(MUSL_INC)) >/dev/null
 
+# Lua formats numbers with musl's printf (exact, like glibc's) under the name
+# musl_snprintf: the kernel owns snprintf/vsnprintf (stb_sprintf).
+$(BUILD)/shell/musl_snprintf.o: $(MUSL_LIB)
+	@mkdir -p $(BUILD)/shell/musl-printf
+	cd $(BUILD)/shell/musl-printf && $(CROSS)ar x $(abspath $(MUSL_LIB)) snprintf.o vsnprintf.o
+	$(LD) -m elf_i386 -r -o $@.tmp $(BUILD)/shell/musl-printf/snprintf.o $(BUILD)/shell/musl-printf/vsnprintf.o
+	$(OBJCOPY) --redefine-sym snprintf=musl_snprintf --redefine-sym vsnprintf=musl_vsnprintf $@.tmp $@
+	@rm -f $@.tmp
+
 $(BUILD)/shell/lua/%.o: $(LUA_DIR)/src/lua.h shell/luaport.h $(MUSL_INC)/stdio.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LUA_CFLAGS) -c $(LUA_DIR)/src/$*.c -o $@
@@ -67,7 +77,7 @@ $(BUILD)/shell/%.o: shell/%.c $(LUA_DIR)/src/lua.h $(MUSL_INC)/stdio.h
 	@mkdir -p $(dir $@)
 	$(CC) $(SHELL_CFLAGS) -MMD -MP -c $< -o $@
 
--include $(SHELL_OBJS:.o=.d)
+-include $(patsubst shell/%.c,$(BUILD)/shell/%.d,$(SHELL_SRCS))
 
 # Link check: the shell, Lua and musl together may leave undefined only
 # what the rest of the kernel supplies (and libgcc's 64-bit division).  A
@@ -78,7 +88,7 @@ SHELL_KERNEL_SYMS := kmalloc kfree krealloc kprintf panic serial_write serial_ge
 	sched_preempt_point bootmod_find bootmod_count bootmod_at
 .PHONY: shell-linkcheck
 shell-linkcheck: $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB)
-	@echo 'int snprintf, vsnprintf;' | $(CC) -m32 -x c -c - -o $(BUILD)/shell/kernel-stub.o
+	@echo 'int snprintf, vsnprintf;' | $(CC) -m32 -fno-builtin -x c -c - -o $(BUILD)/shell/kernel-stub.o
 	$(LD) -m elf_i386 -r -o $(BUILD)/shell/linkcheck.o -u shell_main \
 		$(BUILD)/shell/kernel-stub.o $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB)
 	@$(NM) -u $(BUILD)/shell/linkcheck.o | awk '{print $$2}' | \
@@ -87,3 +97,14 @@ shell-linkcheck: $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB)
 	if [ -s $(BUILD)/shell/unexpected.txt ]; then \
 		echo "shell-linkcheck: unexpected undefined symbols:"; cat $(BUILD)/shell/unexpected.txt; exit 1; \
 	else echo "shell-linkcheck: ok"; fi
+
+# Host unit tests of the shell's portable parts.
+SHELL_UNIT_TESTS := $(BUILD)/unit/test_lineedit
+$(BUILD)/unit/test_lineedit: tests/unit/test_lineedit.c shell/lineedit.c shell/lineedit.h tests/unit/unit.c tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -O1 -g -Wall -Wextra -Werror -I shell -I tests/unit -o $@ \
+		tests/unit/test_lineedit.c shell/lineedit.c tests/unit/unit.c
+
+.PHONY: shell-unit-test
+shell-unit-test: $(SHELL_UNIT_TESTS)
+	@for t in $^; do echo "== $$t"; $$t || exit 1; done

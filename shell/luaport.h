@@ -1,7 +1,7 @@
 /* luaport.h — Bounce's local configuration of Lua 5.4, force-included
  * (gcc -include) ahead of every Lua source file, so the upstream tree stays
  * untouched.  It reads luaconf.h first and then overrides what differs in
- * the kernel: no locale, no stdio, the kernel's stb_sprintf underneath.
+ * the kernel: no locale, no stdio, musl's exact printf for numbers.
  */
 #ifndef BOUNCE_LUAPORT_H
 #define BOUNCE_LUAPORT_H
@@ -14,13 +14,16 @@
 #define l_likely(x) luai_likely(x)
 #define l_unlikely(x) luai_unlikely(x)
 
-/* Number formatting goes through lfmt_snprintf, which spells infinities
- * and NaNs the way glibc (and so host lua5.4) does. */
+/* Number formatting (tostring, string.format, %p) uses musl's printf,
+ * renamed musl_snprintf by mk/lua.mk.  It is exact as glibc's is, so the
+ * output equals host lua5.4's; the kernel's stb_sprintf rounds ties away
+ * from zero ("%.0f" of 2.5 gives 3), stops after 17 significant digits,
+ * ignores '#' and spells "Inf"/"NaN". */
 #undef l_sprintf
-#define l_sprintf(s, sz, f, i) lfmt_snprintf((s), (sz), (f), (i))
-int lfmt_snprintf(char *buf, size_t size, const char *fmt, ...);
+#define l_sprintf(s, sz, f, i) musl_snprintf((s), (sz), (f), (i))
+int musl_snprintf(char *buf, size_t size, const char *fmt, ...);
 
-/* stb_sprintf's %a is not exact; lstrlib then uses Lua's own. */
+/* %a: Lua's own exact conversion (lstrlib.c), as issue 4 asks. */
 #undef lua_number2strx
 
 /* The "C" locale, always. */

@@ -1,0 +1,37 @@
+/* lk.h — the k library: Lua's window onto the kernel.
+ *
+ * Each part (k.cpu, k.mm, ...) lives in its own lk_<part>.c and lists its
+ * functions in a kfunc table, like a luaL_Reg with a usage line that
+ * help() prints.
+ */
+#ifndef BOUNCE_LK_H
+#define BOUNCE_LK_H
+
+#include <stdint.h>
+#include "lua.h"
+
+struct kfunc {
+	const char *name;
+	lua_CFunction func;
+	const char *usage;   /* "k.cpu.cr3() -> CR3": call form, then what it gives */
+};
+
+/* The k table, help(), and the teaching globals; leaves nothing on the stack. */
+void lk_open(lua_State *L);
+
+/* k[part][name] = func for each entry (part NULL: k[name]); records usage for help. */
+void lk_register(lua_State *L, const char *part, const struct kfunc *funcs);
+
+/* Make global `name` the same function as k[part][fname] (seed 002's monitor names). */
+void lk_alias(lua_State *L, const char *name, const char *part, const char *fname);
+
+/* Argument checks that raise clear Lua errors. */
+uint32_t lk_checkaddr(lua_State *L, int arg);            /* an address: integer in [0, 0xffffffff] */
+uint32_t lk_checkaligned(lua_State *L, int arg, uint32_t align);
+uint32_t lk_checku32(lua_State *L, int arg);
+
+/* Each part's opener, called by lk_open. */
+void lk_open_cpu(lua_State *L);
+void lk_open_sys(lua_State *L);
+
+#endif

@@ -1,0 +1,109 @@
+/* lk_sys.c — k.mark, k.exit, k.dmesg, k.stats, and k.shell (the shell's
+ * own limits). */
+#include <string.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "debugport.h"
+#include "lk.h"
+#include "log.h"
+#include "lport.h"
+#include "stats.h"
+
+#define DMESG_MAX 16384
+
+static int k_mark(lua_State *L)
+{
+	size_t len;
+	const char *label = luaL_checklstring(L, 1, &len);
+	luaL_argcheck(L, len > 0 && memchr(label, '\n', len) == NULL && strlen(label) == len, 1,
+		      "label must be a non-empty single line");
+	mark(label);
+	return 0;
+}
+
+static int k_exit(lua_State *L)
+{
+	lua_Integer status = luaL_optinteger(L, 1, 0);
+	luaL_argcheck(L, status >= 0 && status <= 255, 1, "status must be 0..255");
+	machine_exit((int)status);
+}
+
+static int k_dmesg(lua_State *L)
+{
+	luaL_Buffer b;
+	char *buf = luaL_buffinitsize(L, &b, DMESG_MAX);
+	luaL_pushresultsize(&b, dmesg_read(buf, DMESG_MAX));
+	return 1;
+}
+
+static void set_count(lua_State *L, const char *name, uint32_t v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, name);
+}
+
+static int k_stats(lua_State *L)
+{
+	struct kstats s = kstats;   /* one snapshot, so the fields agree */
+	lua_createtable(L, 0, 6);
+	set_count(L, "entries", s.entries);
+	set_count(L, "syscalls", s.syscalls);
+	set_count(L, "cr3_loads", s.cr3_loads);
+	set_count(L, "window_moves", s.window_moves);
+	set_count(L, "page_faults", s.page_faults);
+	set_count(L, "ticks", s.ticks);
+	return 1;
+}
+
+static int budget(lua_State *L)
+{
+	lua_Integer old = (lua_Integer)lport_budget();
+	if (!lua_isnoneornil(L, 1)) {
+		lua_Integer n = luaL_checkinteger(L, 1);
+		luaL_argcheck(L, n >= 0, 1, "budget must be >= 0 (0 = unlimited)");
+		lport_set_budget((unsigned long long)n);
+	}
+	lua_pushinteger(L, old);
+	return 1;
+}
+
+static int memcap(lua_State *L)
+{
+	lua_Integer old = (lua_Integer)lport_memcap();
+	if (!lua_isnoneornil(L, 1)) {
+		lua_Integer n = luaL_checkinteger(L, 1);
+		luaL_argcheck(L, n >= 64 * 1024 && n <= 0x7fffffff, 1, "cap must be 64 KiB .. 2 GiB");
+		lport_set_memcap((size_t)n);
+	}
+	lua_pushinteger(L, old);
+	return 1;
+}
+
+static int memused(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)lport_memused());
+	return 1;
+}
+
+static const struct kfunc sys_funcs[] = {
+	{ "stats", k_stats, "k.stats() -> {entries=, syscalls=, cr3_loads=, window_moves=, page_faults=, ticks=}" },
+	{ "dmesg", k_dmesg, "k.dmesg() -> the kernel message ring, oldest first" },
+	{ "mark", k_mark, "k.mark(label) -- a MARK event with this label in the instrumentation log" },
+	{ "exit", k_exit, "k.exit([status]) -- end the emulation; Bochs exits with status (0..255)" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct kfunc shell_funcs[] = {
+	{ "budget", budget, "k.shell.budget([n]) -> old budget; VM instructions a chunk may run (0 = unlimited)" },
+	{ "memcap", memcap, "k.shell.memcap([bytes]) -> old cap on the memory Lua may hold" },
+	{ "memused", memused, "k.shell.memused() -> bytes Lua holds now" },
+	{ NULL, NULL, NULL },
+};
+
+void lk_open_sys(lua_State *L)
+{
+	lk_register(L, NULL, sys_funcs);
+	lk_register(L, "shell", shell_funcs);
+}
