@@ -1,0 +1,31 @@
+// Internal interfaces of Bounce's Bochs instrumentation module.
+// See docs/instrumentation.md for the event log these pieces write.
+
+#ifndef BOUNCE_INSTRUMENT_H
+#define BOUNCE_INSTRUMENT_H
+
+#include "bochs.h"
+#include "cpu/cpu.h"
+#include "cpu/decoder/ia_opcodes.h"
+
+// trace.cc: the event log.
+extern bool trace_on;                   // BOUNCE_TRACE named a file
+void trace_open(void);                  // from BOUNCE_TRACE, header line
+void trace_event(const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void trace_text(const char *s);         // raw text (already formatted)
+void trace_finish(void);                // trailer, flush, close; idempotent
+Bit64u trace_icount(void);
+
+// guest.cc: the guest's ports.
+void guest_outp(Bit16u port, unsigned val);
+
+// isolation.cc: what the kernel announced, and the per-instruction checks.
+extern bool isolation_checking;         // kernel announced and not shared mode
+void isolation_kernel(Bit32u cr3);
+void isolation_window(Bit32u cr3, Bit32u va, Bit32u pages);
+void isolation_mode(const char *name);
+void isolation_step(BX_CPU_C *c);
+void isolation_finish(void);            // close an open run before the trailer
+
+#endif
