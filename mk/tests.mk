@@ -1,0 +1,42 @@
+# Tests. `make unit-test` builds every tests/unit/test_X.c for the host,
+# with sanitizers, runs them all, and ends with "unit: N passed, M failed".
+# test_X.c tests kernel/X.c unless another mk/*.mk gives build/unit/test_X
+# its own rule (as mk/lua.mk does for shell/lineedit.c).
+
+UNIT        := $(BUILD)/unit
+UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Ikernel -Itests/unit \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
+UNIT_FW     := tests/unit/unit.c tests/unit/unit.h
+UNIT_TESTS  := $(patsubst tests/unit/%.c,$(UNIT)/%,$(wildcard tests/unit/test_*.c))
+
+# The same kernel sources must also build freestanding for i686.
+UNIT_KSRCS  := $(wildcard $(patsubst tests/unit/test_%.c,kernel/%.c,$(wildcard tests/unit/test_*.c)))
+UNIT_KCHECK := $(patsubst kernel/%.c,$(UNIT)/kcheck/%.o,$(UNIT_KSRCS))
+UNIT_KFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector -O2 -Wall -Wextra -Werror
+
+.PHONY: unit-kcheck
+unit-test: $(UNIT_TESTS) unit-kcheck
+	@sh tests/unit/run.sh $(UNIT_TESTS)
+
+unit-kcheck: $(UNIT_KCHECK)
+
+$(UNIT)/test_%: tests/unit/test_%.c kernel/%.c kernel/%.h $(UNIT_FW) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_DEFS) -o $@ $(filter %.c,$^)
+
+$(UNIT)/kcheck/%.o: kernel/%.c kernel/%.h | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_KFLAGS) -c -o $@ $<
+
+# test_elf parses a real executable from the cross compiler; readelf
+# gives the answers it must find.
+$(UNIT)/test_elf: $(UNIT)/sample.elf $(UNIT)/sample.expect
+$(UNIT)/test_elf: UNIT_DEFS = -DSAMPLE_ELF='"$(UNIT)/sample.elf"' -DSAMPLE_EXPECT='"$(UNIT)/sample.expect"'
+
+$(UNIT)/sample.elf: tests/unit/sample_prog.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -static -nostdlib -ffreestanding -fno-pic -no-pie -O1 -Wl,--build-id=none -o $@ $<
+
+$(UNIT)/sample.expect: $(UNIT)/sample.elf
+	$(CROSS)readelf -hlW $< | awk '/Entry point address/ { print "entry", $$NF } \
+		$$1 == "LOAD" { f = ""; for (i = 7; i < NF; i++) f = f $$i; print "load", $$2, $$3, $$5, $$6, f }' >$@
