@@ -18,6 +18,7 @@ enum frame_state {
 };
 
 #define NIL 0xFFFFFFFFu
+#define PAGE_SIZE_BYTES 4096u
 
 struct frame {
 	union {
