@@ -3,18 +3,22 @@
 // 0x500: a byte channel. Bytes gather into a line until '\n'. A line
 // starting with '@' is an announcement ("@what key=value ..."), logged as
 // NOTE and read by isolation.cc; any other line is a MARK label.
-// 0x501: exit. The log is finished and Bochs exits with exactly the byte
-// written; this works with logging off too, since tests rely on it.
+// 0x501: exit. The log is finished at once and Bochs exits with exactly
+// the byte written, EXIT_DRAIN_USEC of emulated time later, so that the
+// UART can still send the bytes the guest left in it. This works with
+// logging off too, since tests rely on the exit status.
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bounce.h"
+#include "pc_system.h"
 
 #define MARKER_PORT 0x500
 #define EXIT_PORT   0x501
 #define LINE_MAX_LEN 240   // longer lines are cut; the log line stays short
+#define EXIT_DRAIN_USEC 20000   // a 16-byte FIFO at 9600 baud takes ~17 ms
 
 static char line[LINE_MAX_LEN + 1];
 static unsigned len;
@@ -74,13 +78,26 @@ static void marker_byte(Bit8u c)
 	len = 0;
 }
 
+static unsigned exit_status;
+static bool exiting;
+
+static void exit_now(void *unused)
+{
+	fflush(NULL);
+	exit(exit_status);
+}
+
 static void guest_exit(unsigned status)
 {
+	if (exiting)
+		return;         // the first status written wins
 	if (trace_on)
 		trace_event("EXIT", "status=%u", status);
 	trace_finish();
-	fflush(NULL);
-	exit(status);
+	exit_status = status;
+	exiting = true;
+	bx_pc_system.register_timer(NULL, exit_now, EXIT_DRAIN_USEC, false, true,
+		"bounce-exit");
 }
 
 void guest_outp(Bit16u port, unsigned val)

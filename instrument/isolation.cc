@@ -1,8 +1,8 @@
 // Isolation checks: what the kernel announced, and a look at every
 // instruction once it has announced its own CR3.
 //
-// A "transit" is a run of consecutive instructions at CPL 0 while a CR3
-// other than the kernel's is loaded: the trampoline on its way in or out.
+// A "transit" is a run of consecutive instructions at CPL 0 with paging on
+// and a CR3 other than the kernel's: the trampoline on its way in or out.
 // Every instruction of a transit must lie in the window that address space
 // announced; a transit longer than BOUNCE_TRANSIT_MAX is flagged when it
 // ends. The "shared" layout maps the kernel everywhere, so it is not checked.
@@ -94,7 +94,8 @@ void isolation_step(BX_CPU_C *c)
 {
 	Bit32u cr3 = (Bit32u) c->cr3 & CR3_FRAME;
 	unsigned cpl = c->sregs[BX_SEG_REG_CS].selector.rpl;
-	if (cpl != 0 || cr3 == kernel_cr3) {
+	bool paging = c->cr0.get_PG();
+	if (cpl != 0 || cr3 == kernel_cr3 || !paging) {
 		if (transit_len > 0)
 			end_transit();
 		return;

@@ -1,0 +1,289 @@
+#!/usr/bin/python3
+"""Boot an ISO in Bounce's instrumented Bochs and talk to its COM1.
+
+The runner listens on a free local TCP port *before* it starts Bochs; the
+bochsrc puts COM1 in socket-client mode, so Bochs connects to us. A thread
+collects everything the guest writes to COM1. Bochs's own messages (stderr)
+go to a file beside the event log, and their tail is shown when Bochs fails.
+
+Library use (system tests, benchmarks):
+
+    with Bochs("build/bounce.iso", log="out/boot.log") as b:
+        b.read_until(b"Bounce", timeout=30)
+        status = b.wait(timeout=60)
+
+CLI: runner.py --iso X [--log Y] [--timeout N] [--interactive]
+The exit code is Bochs's exit status (the guest's, via the exit port).
+"""
+
+import argparse
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_BOCHS = os.path.join(ROOT, "build", "bochs", "bochs")
+DEFAULT_BOCHSRC = os.path.join(ROOT, "bochsrc")
+CONNECT_TIMEOUT = 30     # seconds for Bochs to start and reach COM1
+QUIT_KEY = b"\x1d"       # Ctrl-] leaves an interactive session
+
+
+class BochsError(RuntimeError):
+    """Bochs failed to start, timed out, or the guest did not answer."""
+
+
+class Bochs:
+    def __init__(self, iso, log=None, timeout=120, bochs=DEFAULT_BOCHS,
+                 bochsrc=DEFAULT_BOCHSRC, env=None):
+        self.iso = os.path.abspath(iso)
+        self.log = os.path.abspath(log) if log else None
+        self.timeout = timeout
+        self.bochs = bochs
+        self.bochsrc = bochsrc
+        self.env = env or {}
+        self.output = b""
+        self.proc = None
+        self._conn = None
+        self._listener = None
+        self._cond = threading.Condition()
+        self._reader = None
+        self._eof = False
+        self._deadline = None
+
+    # -- life cycle -------------------------------------------------------
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def start(self):
+        for path, what in ((self.bochs, "Bochs binary (run `make bochs`)"),
+                           (self.iso, "ISO"), (self.bochsrc, "bochsrc")):
+            if not os.path.exists(path):
+                raise BochsError(f"{what} not found: {path}")
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(1)
+        port = self._listener.getsockname()[1]
+
+        env = dict(os.environ)
+        env.pop("BOUNCE_TRACE", None)
+        env.update(BOUNCE_ISO=self.iso, BOUNCE_SERIAL=f"127.0.0.1:{port}")
+        if self.log:
+            os.makedirs(os.path.dirname(self.log), exist_ok=True)
+            env["BOUNCE_TRACE"] = self.log
+            self.stderr_path = self.log + ".bochs"
+        else:
+            fd, self.stderr_path = tempfile.mkstemp(prefix="bochs-", suffix=".txt")
+            os.close(fd)
+        env.update(self.env)
+        self._stderr = open(self.stderr_path, "wb")
+        self._deadline = time.monotonic() + self.timeout
+        self.proc = subprocess.Popen(
+            [self.bochs, "-q", "-f", self.bochsrc], stdin=subprocess.DEVNULL,
+            stdout=self._stderr, stderr=subprocess.STDOUT, env=env,
+            cwd=ROOT, start_new_session=True)
+        self._accept()
+        self._reader = threading.Thread(target=self._read_loop, daemon=True)
+        self._reader.start()
+
+    def _accept(self):
+        """Wait for Bochs to connect COM1, or fail with its own words."""
+        limit = time.monotonic() + CONNECT_TIMEOUT
+        while time.monotonic() < limit:
+            ready, _, _ = select.select([self._listener], [], [], 0.1)
+            if ready:
+                self._conn, _ = self._listener.accept()
+                self._conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                return
+            if self.proc.poll() is not None:
+                raise BochsError(f"Bochs exited with status {self.proc.returncode} "
+                                 f"before connecting COM1:\n{self.bochs_tail()}")
+        self._kill()
+        raise BochsError(f"Bochs did not connect COM1 within {CONNECT_TIMEOUT} s:\n"
+                         f"{self.bochs_tail()}")
+
+    def _read_loop(self):
+        while True:
+            try:
+                data = self._conn.recv(4096)
+            except OSError:
+                data = b""
+            with self._cond:
+                if not data:
+                    self._eof = True
+                    self._cond.notify_all()
+                    return
+                self.output += data
+                self._cond.notify_all()
+
+    def bochs_tail(self, lines=20):
+        """The last lines Bochs printed (its stderr/log)."""
+        try:
+            with open(self.stderr_path, "rb") as f:
+                text = f.read().decode(errors="replace")
+        except OSError:
+            return "(no Bochs output)"
+        tail = text.splitlines()[-lines:]
+        return "\n".join("  bochs| " + l for l in tail) or "(no Bochs output)"
+
+    def _remaining(self, timeout):
+        left = self._deadline - time.monotonic()
+        return left if timeout is None else min(timeout, left)
+
+    def _kill(self):
+        """Stop Bochs: SIGTERM lets the module flush the log; then SIGKILL."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def close(self):
+        self._kill()
+        for s in (self._conn, self._listener):
+            if s is not None:
+                s.close()
+        self._conn = self._listener = None
+        if self._reader is not None:
+            self._reader.join(2)
+        if getattr(self, "_stderr", None):
+            self._stderr.close()
+            self._stderr = None
+
+    # -- talking to the guest ----------------------------------------------
+
+    def read_until(self, pattern, timeout=None):
+        """Wait until COM1 output matches pattern (bytes or compiled regex);
+        return all output up to the end of the match."""
+        regex = pattern if hasattr(pattern, "search") else re.compile(re.escape(pattern))
+        limit = time.monotonic() + self._remaining(timeout)
+        with self._cond:
+            while True:
+                m = regex.search(self.output)
+                if m:
+                    return self.output[:m.end()]
+                left = limit - time.monotonic()
+                if self._eof or left <= 0:
+                    break
+                self._cond.wait(min(left, 0.5))
+        why = "COM1 closed (Bochs exited)" if self._eof else "timed out"
+        raise BochsError(f"{why} waiting for {regex.pattern!r}; COM1 so far "
+                         f"(last 500 bytes):\n{self.output[-500:]!r}\n{self.bochs_tail()}")
+
+    def send(self, data):
+        self._conn.sendall(data)
+
+    def wait(self, timeout=None):
+        """Wait for Bochs to exit and return its exit status. On timeout kill
+        it and raise BochsError."""
+        try:
+            status = self.proc.wait(max(self._remaining(timeout), 0))
+        except subprocess.TimeoutExpired:
+            self._kill()
+            raise BochsError(f"Bochs still running after its time limit; killed. "
+                             f"COM1 (last 500 bytes):\n{self.output[-500:]!r}\n"
+                             f"{self.bochs_tail()}")
+        if self._reader is not None:
+            self._reader.join(2)     # let the reader take the last bytes
+        return status
+
+
+# -- command line ------------------------------------------------------------
+
+def interactive(b):
+    """Terminal <-> COM1 until Bochs exits or the user types Ctrl-]."""
+    import termios
+    import tty
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    tty.setraw(fd)
+    shown = 0
+    try:
+        while b.proc.poll() is None or shown < len(b.output):
+            with b._cond:
+                fresh = b.output[shown:]
+            shown += len(fresh)
+            if fresh:
+                os.write(sys.stdout.fileno(), fresh)
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                data = os.read(fd, 1024)
+                if QUIT_KEY in data:
+                    b.send(data.split(QUIT_KEY)[0])
+                    return None
+                b.send(data)
+            if b._eof and b.proc.poll() is not None:
+                break
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    return b.wait(5)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("--log", help="event log file (BOUNCE_TRACE)")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="seconds before Bochs is killed (default: none when "
+                         "interactive, else 120)")
+    ap.add_argument("--interactive", action="store_true",
+                    help="terminal on COM1; Ctrl-] quits")
+    ap.add_argument("--bochs", default=DEFAULT_BOCHS)
+    ap.add_argument("--bochsrc", default=DEFAULT_BOCHSRC)
+    args = ap.parse_args()
+    timeout = args.timeout or (10 ** 9 if args.interactive else 120)
+
+    b = Bochs(args.iso, log=args.log, timeout=timeout, bochs=args.bochs,
+              bochsrc=args.bochsrc)
+    if args.log:
+        print(f"runner: event log: {args.log}  (Bochs messages: {args.log}.bochs)",
+              file=sys.stderr)
+    try:
+        b.start()
+        if args.interactive:
+            print("runner: COM1 on this terminal; Ctrl-] quits\r", file=sys.stderr)
+            status = interactive(b)
+            if status is None:
+                print("\r\nrunner: quit (Ctrl-])\r", file=sys.stderr)
+                return 130
+        else:
+            shown = 0
+            while b.proc.poll() is None:
+                time.sleep(0.05)
+                with b._cond:
+                    fresh = b.output[shown:]
+                shown += len(fresh)
+                sys.stdout.buffer.write(fresh)
+                sys.stdout.buffer.flush()
+                if time.monotonic() > b._deadline:
+                    b.wait(0)     # raises BochsError after killing Bochs
+            status = b.wait(5)
+            sys.stdout.buffer.write(b.output[shown:])
+            sys.stdout.buffer.flush()
+    except BochsError as e:
+        print(f"runner: {e}", file=sys.stderr)
+        return 124 if "time limit" in str(e) else 1
+    finally:
+        b.close()
+    if args.log:
+        print(f"runner: Bochs exited with status {status}; log: {args.log}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
