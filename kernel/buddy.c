@@ -18,7 +18,6 @@ enum frame_state {
 };
 
 #define NIL 0xFFFFFFFFu
-#define PAGE_SIZE_BYTES 4096u
 
 struct frame {
 	union {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define BUDDY_MAX_ORDER 10          // largest block: 2^10 pages = 4 MiB
+#define PAGE_SIZE_BYTES 4096u       // the frame size
 
 // Metadata size for npages frames (give buddy_init that many bytes).
 size_t buddy_meta_bytes(uint32_t npages);
