@@ -85,7 +85,11 @@ $(BUILD)/shell/%.o: shell/%.c $(LUA_DIR)/src/lua.h $(MUSL_INC)/stdio.h
 # does, so musl's stdio versions are not pulled in here either.
 SHELL_KERNEL_SYMS := kmalloc kfree krealloc kprintf panic serial_write serial_getc \
 	serial_trygetc serial_break dmesg_read mark machine_exit kstats \
-	sched_preempt_point bootmod_find bootmod_count bootmod_at
+	sched_preempt_point bootmod_find bootmod_count bootmod_at \
+	curproc proctab proc_find proc_spawn proc_wait proc_kill irq_save irq_restore sleep_on \
+	kvm_phys_ok copyout as_setflags window_covers window_current window_move \
+	pg_walk pg_ranges pg_pageinfo pg_flag_names \
+	buddy_info b_malloc b_free b_split b_coalesce b_blocks
 .PHONY: shell-linkcheck
 shell-linkcheck: $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB)
 	@echo 'int snprintf, vsnprintf;' | $(CC) -m32 -fno-builtin -x c -c - -o $(BUILD)/shell/kernel-stub.o
@@ -102,7 +106,7 @@ shell-linkcheck: $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB)
 SHELL_UNIT_TESTS := $(BUILD)/unit/test_lineedit
 $(BUILD)/unit/test_lineedit: tests/unit/test_lineedit.c shell/lineedit.c shell/lineedit.h tests/unit/unit.c tests/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -O1 -g -Wall -Wextra -Werror -I shell -I tests/unit -o $@ \
+	$(HOSTCC) $(UNIT_CFLAGS) -I shell -o $@ \
 		tests/unit/test_lineedit.c shell/lineedit.c tests/unit/unit.c
 
 .PHONY: shell-unit-test

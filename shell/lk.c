@@ -80,6 +80,10 @@ void lk_open(lua_State *L)
 	lua_setglobal(L, "help");
 	lk_open_cpu(L);
 	lk_open_sys(L);
+	lk_open_mm(L);
+	lk_open_window(L);
+	lk_open_proc(L);
+	lk_open_buddy(L);
 }
 
 uint32_t lk_checku32(lua_State *L, int arg)

@@ -33,5 +33,9 @@ uint32_t lk_checku32(lua_State *L, int arg);
 /* Each part's opener, called by lk_open. */
 void lk_open_cpu(lua_State *L);
 void lk_open_sys(lua_State *L);
+void lk_open_mm(lua_State *L);
+void lk_open_window(lua_State *L);
+void lk_open_proc(lua_State *L);
+void lk_open_buddy(lua_State *L);
 
 #endif

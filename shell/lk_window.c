@@ -1,0 +1,69 @@
+/* lk_window.c — k.window: where each address space's window page sits,
+ * and moving it.  Without a pid, the address space the CPU last ran in
+ * user mode (window_current). */
+#include <errno.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "lk.h"
+#include "lk_as.h"
+#include "stats.h"
+#include "vm.h"
+#include "window.h"
+
+static struct as *target(lua_State *L, int arg)
+{
+	struct as *as = lk_optas(L, arg);
+	if (as == NULL)
+		as = window_current;
+	if (as == NULL)
+		luaL_error(L, "no user address space has run yet; give a pid");
+	return as;
+}
+
+static int where(lua_State *L)
+{
+	lua_pushinteger(L, target(L, 1)->win.va);
+	return 1;
+}
+
+static int move(lua_State *L)
+{
+	uint32_t va = lk_checkaddr(L, 1);
+	int err = window_move(target(L, 2), va);
+	if (err == 0) {
+		lua_pushboolean(L, 1);
+		return 1;
+	}
+	lua_pushnil(L);
+	lua_pushstring(L, err == -EINVAL ? "address is not page aligned"
+			  : err == -EBUSY ? "a user page is mapped there"
+			  : "the window cannot move there");
+	return 2;
+}
+
+static int pages(lua_State *L)
+{
+	lua_pushinteger(L, WINDOW_PAGES);
+	return 1;
+}
+
+static int moves(lua_State *L)
+{
+	lua_pushinteger(L, lua_isnoneornil(L, 1) ? kstats.window_moves : lk_optas(L, 1)->win.moves);
+	return 1;
+}
+
+static const struct kfunc window_funcs[] = {
+	{ "where", where, "k.window.where([pid]) -> va of the window (default: the last address space run)" },
+	{ "move", move, "k.window.move(va [, pid]) -> true, or nil and why" },
+	{ "pages", pages, "k.window.pages() -> K, the window's size in pages" },
+	{ "moves", moves, "k.window.moves([pid]) -> window moves so far (all, or of pid's address space)" },
+	{ NULL, NULL, NULL },
+};
+
+void lk_open_window(lua_State *L)
+{
+	lk_register(L, "window", window_funcs);
+}
