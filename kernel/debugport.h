@@ -1,0 +1,19 @@
+/* debugport.h — talking to the emulator: markers, announcements and exit.
+ *
+ * Port 0x500 is a byte channel read by our Bochs instrumentation (see
+ * docs/instrumentation.md): a line is a MARK label, a line starting with
+ * '@' an announcement.  Port 0x501 ends the emulation with a status (Bochs
+ * module; QEMU's isa-debug-exit sits there too).  On anything else both are
+ * unassigned ports and writes vanish, so the kernel never depends on them.
+ */
+#ifndef BOUNCE_DEBUGPORT_H
+#define BOUNCE_DEBUGPORT_H
+
+#define MARK_PORT 0x500
+#define EXIT_PORT 0x501
+
+void mark(const char *label);
+void announce(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void machine_exit(int status) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,44 @@
+/* kvm.c — the kernel's page directory.
+ *
+ * Physical memory is mapped 1:1 with 4 MiB pages, except the first 4 MiB,
+ * which get a page table so that page 0 can stay unmapped and a null
+ * pointer in the kernel faults.  The directory itself is static, so its
+ * physical address is known before paging is on.
+ */
+#include "kvm.h"
+#include "desc.h"
+#include "klib.h"
+#include "log.h"
+#include "mmu.h"
+#include "x86.h"
+
+uint32_t kernel_pgdir[1024] __attribute__((aligned(4096)));
+static uint32_t low_table[1024] __attribute__((aligned(4096)));
+static uint32_t ram_top;
+
+uint32_t kvm_ram_top(void)
+{
+	return ram_top;
+}
+
+int kvm_phys_ok(uint32_t pa, uint32_t len)
+{
+	return pa >= PGSIZE && len <= ram_top && pa <= ram_top - len;
+}
+
+void kvm_init(uint32_t top)
+{
+	if (top > COPY_SLOT_VA)
+		top = COPY_SLOT_VA; /* the copy slots sit above RAM */
+	ram_top = ROUNDUP(top, LARGE_PGSIZE);
+	for (uint32_t i = 1; i < 1024; i++)
+		low_table[i] = (i * PGSIZE) | PTE_P | PTE_W;
+	kernel_pgdir[0] = (uint32_t)low_table | PTE_P | PTE_W;
+	for (uint32_t pdx = 1; pdx < PDX(ram_top); pdx++)
+		kernel_pgdir[pdx] = (pdx << 22) | PTE_PS | PTE_P | PTE_W;
+
+	dfault_tss_set_cr3((uint32_t)kernel_pgdir);
+	lcr4(rcr4() | CR4_PSE);
+	lcr3((uint32_t)kernel_pgdir);
+	lcr0(rcr0() | CR0_PG | CR0_WP);
+}

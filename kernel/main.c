@@ -1,0 +1,134 @@
+/* main.c — boot: bring up the machine, the kernel's own address space,
+ * memory, and the first threads, then schedule forever.
+ *
+ * Kernel command line (grub.cfg):
+ *   run=prog1,prog2,...   spawn each user program in turn, then exit the
+ *                         emulator with 0 iff all of them exited 0
+ *   exit                  exit the emulator with 0 right after boot
+ * otherwise the Lua shell starts on COM1.
+ */
+#include "bootmod.h"
+#include "buddy.h"
+#include "canary.h"
+#include "debugport.h"
+#include "desc.h"
+#include "heap.h"
+#include "klib.h"
+#include "kvm.h"
+#include "log.h"
+#include "mmu.h"
+#include "pic.h"
+#include "proc.h"
+#include "serial.h"
+#include "shell/shell.h"
+#include "stats.h"
+#include "timer.h"
+
+#define HEAP_BYTES (16u << 20)
+
+struct kstats kstats;
+static struct bootinfo boot;
+
+/* Physical memory above what boot left behind: buddy metadata, the heap
+ * arena, and the rest for the buddy allocator. */
+static void mem_init(void)
+{
+	uint32_t base = ROUNDUP(boot.reserved_end, PGSIZE);
+	uint32_t top = ROUNDDOWN(kvm_ram_top() < boot.ram_top ? kvm_ram_top() : boot.ram_top, PGSIZE);
+	uint32_t npages = top / PGSIZE;
+	uint32_t meta = base;
+	uint32_t heap = ROUNDUP(meta + buddy_meta_bytes(npages), PGSIZE);
+	uint32_t free_lo = heap + HEAP_BYTES;
+	if (free_lo >= top)
+		panic("not enough memory: %u KiB", top / 1024);
+	buddy_init(0, npages, (void *)meta);
+	buddy_release(free_lo, top);
+	heap_init((void *)heap, HEAP_BYTES);
+	kprintf("memory: %u MiB RAM, kernel+modules end 0x%08x, heap 0x%08x (%u MiB), %u frames free\n",
+		top >> 20, boot.reserved_end, heap, HEAP_BYTES >> 20, (top - free_lo) / PGSIZE);
+}
+
+void heap_corrupt(const char *why)
+{
+	panic("kernel heap: %s", why);
+}
+
+void buddy_corrupt(const char *why, uint32_t pa)
+{
+	panic("buddy allocator: %s (0x%08x)", why, pa);
+}
+
+/* The value of key=... in the command line, copied into buf ("" if absent). */
+static int cmdline_get(const char *key, char *buf, size_t n)
+{
+	size_t klen = strlen(key);
+	for (const char *p = boot.cmdline; *p; p++) {
+		if ((p == boot.cmdline || p[-1] == ' ') && strncmp(p, key, klen) == 0 &&
+		    (p[klen] == '=' || p[klen] == ' ' || p[klen] == 0)) {
+			size_t i = 0;
+			for (p += klen + (p[klen] == '='); *p && *p != ' ' && i < n - 1; p++)
+				buf[i++] = *p;
+			buf[i] = 0;
+			return 1;
+		}
+	}
+	buf[0] = 0;
+	return 0;
+}
+
+/* run=a,b,c: each program in turn; the emulator's exit status says
+ * whether all passed. */
+static void runner_thread(void)
+{
+	char list[256];
+	int failed = 0;
+	cmdline_get("run", list, sizeof list);
+	for (char *name = list; *name;) {
+		char *comma = strchr(name, ',');
+		if (comma)
+			*comma = 0;
+		int err, status = -1;
+		const char *argv[1] = { name };
+		mark(name);
+		struct proc *p = proc_spawn(name, 1, argv, &err);
+		if (!p || proc_wait(p->pid, &status) < 0)
+			kprintf("run: cannot start %s (error %d)\n", name, err);
+		kprintf("run: %s exited with status %d\n", name, status);
+		failed += status != 0;
+		name = comma ? comma + 1 : name + strlen(name);
+	}
+	mark("run done");
+	machine_exit(failed ? 1 : 0);
+}
+
+void kmain(uint32_t magic, uint32_t mbi)
+{
+	char arg[8];
+	serial_init();
+	kprintf("\nBounce: a kernel with its own address space (i686)\n");
+	bootinfo_parse(magic, mbi, &boot);
+	desc_init();
+	pic_init();
+	kvm_init(boot.ram_top);
+	announce("mode name=bounce");
+	announce("kernel cr3=0x%08x idt=0x%08x gdt=0x%08x", (uint32_t)kernel_pgdir, kernel_idt_desc.base,
+		 kernel_gdt_desc.base);
+	mem_init();
+	canary_plant();
+	proc_init();
+	timer_init();
+	pic_unmask(IRQ_COM1);
+	kprintf("boot: cmdline '%s', modules:", boot.cmdline);
+	for (int i = 0; i < bootmod_count(); i++)
+		kprintf(" %s", bootmod_at(i)->name);
+	kprintf("\n");
+	mark("boot done");
+
+	if (cmdline_get("run", arg, sizeof arg))
+		kthread_create("run", runner_thread);
+	else if (cmdline_get("exit", arg, sizeof arg))
+		machine_exit(0);
+	else
+		kthread_create("shell", shell_main);
+	scheduler();
+}

@@ -1,0 +1,66 @@
+/* proc.h — processes, kernel threads and the scheduler.
+ *
+ * A process is a thread with a user address space; a kernel thread (the Lua
+ * shell) has none.  Threads made by SYS_thread share their creator's
+ * address space.  One CPU, so mutual exclusion is "interrupts off".
+ */
+#ifndef BOUNCE_PROC_H
+#define BOUNCE_PROC_H
+
+#include <stdint.h>
+
+#define NPROC 64
+#define KSTACK_SIZE 8192
+#define PROC_NAME 16
+#define OUTPUT_CAP (256 * 1024) /* console output kept per process for k.proc.wait */
+
+enum procstate { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
+
+struct context { uint32_t edi, esi, ebx, ebp, eip; };
+struct trapframe;
+struct as;
+
+struct proc {
+	int pid;
+	enum procstate state;
+	char name[PROC_NAME];
+	struct as *as;           /* 0 for a kernel thread */
+	uint8_t *kstack;
+	struct context *ctx;
+	struct trapframe *tf;
+	struct proc *parent;
+	const void *chan;        /* what it sleeps on */
+	int xstatus;
+	int killed;              /* exit with this status + WAIT_KILLED at the next chance */
+	void (*kfn)(void);       /* a kernel thread's body */
+	char *out;               /* captured console output */
+	uint32_t outlen;
+	uint8_t fpu[108] __attribute__((aligned(16))); /* FNSAVE image */
+};
+
+extern struct proc *curproc;
+extern struct proc proctab[NPROC];
+
+uint32_t irq_save(void);
+void irq_restore(uint32_t flags);
+void sleep_on(const void *chan);  /* call with interrupts off */
+void wakeup(const void *chan);
+void yield(void);
+void sched_preempt_point(void);   /* yield if the timer asked for it (kernel threads) */
+void sched_tick(void);            /* the timer's hook */
+int sched_wanted(void);           /* the timer asked for a switch */
+void scheduler(void) __attribute__((noreturn));
+
+void proc_init(void);
+struct proc *kthread_create(const char *name, void (*fn)(void));
+struct proc *proc_spawn(const char *prog, int argc, const char *const *argv, int *err);
+int proc_fork(void);
+int proc_thread(uint32_t entry, uint32_t stack_top, uint32_t arg);
+int proc_wait(int pid, int *status);     /* for curproc; blocks */
+void proc_exit(int status) __attribute__((noreturn));
+int proc_kill(int pid);
+void proc_kill_fault(const struct trapframe *tf, uint32_t cr2); /* report and kill curproc */
+struct proc *proc_find(int pid);
+void proc_output(struct proc *p, const char *s, uint32_t n);
+
+#endif

@@ -1,0 +1,102 @@
+/* syscall.c — system calls: decode the trap frame, check, call, return.
+ * Every pointer goes through copyin/copyout; a bad one is -EFAULT. */
+#include "syscall.h"
+#include "abi.h"
+#include "canary.h"
+#include "copy.h"
+#include "proc.h"
+#include "stats.h"
+#include "trap.h"
+#include "vm.h"
+#include "window.h"
+
+#define WRITE_CHUNK 256
+
+static int sys_exit(struct trapframe *tf)
+{
+	proc_exit(tf->ebx & 0xFF);
+}
+
+static int sys_write(struct trapframe *tf)
+{
+	uint32_t buf = tf->ecx, len = tf->edx;
+	char chunk[WRITE_CHUNK];
+	if (tf->ebx != 1 && tf->ebx != 2)
+		return -EBADF;
+	if (len && buf + (len - 1) < buf)
+		return -EFAULT;
+	for (uint32_t done = 0; done < len;) {
+		uint32_t n = len - done < WRITE_CHUNK ? len - done : WRITE_CHUNK;
+		if (copyin(curproc->as, chunk, buf + done, n) < 0)
+			return -EFAULT;
+		proc_output(curproc, chunk, n);
+		done += n;
+	}
+	return len;
+}
+
+static int sys_getpid(struct trapframe *tf) { (void)tf; return curproc->pid; }
+static int sys_getppid(struct trapframe *tf) { (void)tf; return curproc->parent ? curproc->parent->pid : 0; }
+static int sys_yield(struct trapframe *tf) { (void)tf; yield(); return 0; }
+static int sys_ticks(struct trapframe *tf) { (void)tf; return kstats.ticks; }
+static int sys_canary(struct trapframe *tf) { (void)tf; return kernel_canary; }
+
+static int sys_sleep(struct trapframe *tf)
+{
+	uint32_t until = kstats.ticks + tf->ebx;
+	uint32_t f = irq_save();
+	while ((int32_t)(until - kstats.ticks) > 0 && !curproc->killed)
+		sleep_on(&kstats.ticks);
+	irq_restore(f);
+	return 0;
+}
+
+static int sys_map(struct trapframe *tf) { return as_map(curproc->as, tf->ebx, tf->ecx, tf->edx); }
+static int sys_unmap(struct trapframe *tf) { return as_unmap(curproc->as, tf->ebx, tf->ecx); }
+static int sys_fork(struct trapframe *tf) { (void)tf; return proc_fork(); }
+static int sys_thread(struct trapframe *tf) { return proc_thread(tf->ebx, tf->ecx, tf->edx); }
+
+static int sys_map_frames(struct trapframe *tf)
+{
+	return as_map_frames(curproc->as, tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi);
+}
+
+static int sys_wait(struct trapframe *tf)
+{
+	int status = 0;
+	uint32_t where = tf->ecx;
+	/* Try the pointer before reaping, so a bad one loses no child. */
+	if (where && copyout(curproc->as, where, &status, sizeof status) < 0)
+		return -EFAULT;
+	int pid = proc_wait((int)tf->ebx, &status);
+	if (pid > 0 && where && copyout(curproc->as, where, &status, sizeof status) < 0)
+		return -EFAULT;
+	return pid;
+}
+
+static int sys_window(struct trapframe *tf)
+{
+	struct window *w = &curproc->as->win;
+	struct window_info wi = { w->va, WINDOW_PAGES, w->moves };
+	return copyout(curproc->as, tf->ebx, &wi, sizeof wi);
+}
+
+static int sys_window_move(struct trapframe *tf)
+{
+	return window_move(curproc->as, tf->ebx);
+}
+
+static int (*const calls[NSYSCALL])(struct trapframe *) = {
+	[SYS_exit] = sys_exit,       [SYS_write] = sys_write,         [SYS_getpid] = sys_getpid,
+	[SYS_yield] = sys_yield,     [SYS_sleep] = sys_sleep,         [SYS_ticks] = sys_ticks,
+	[SYS_map] = sys_map,         [SYS_map_frames] = sys_map_frames, [SYS_unmap] = sys_unmap,
+	[SYS_fork] = sys_fork,       [SYS_thread] = sys_thread,       [SYS_wait] = sys_wait,
+	[SYS_window] = sys_window,   [SYS_window_move] = sys_window_move, [SYS_canary] = sys_canary,
+	[SYS_getppid] = sys_getppid,
+};
+
+void syscall(struct trapframe *tf)
+{
+	uint32_t nr = tf->eax;
+	tf->eax = nr < NSYSCALL && calls[nr] ? calls[nr](tf) : -ENOSYS;
+}

@@ -1,0 +1,314 @@
+/* vm.c — user address spaces.
+ *
+ * A user page directory maps user pages (PTE_U) and the window (no
+ * PTE_U) and nothing else.  The kernel edits these tables through its 1:1
+ * map of physical memory; it never runs on them except in the window.
+ * Changes need no TLB flush: each return to user mode reloads CR3.
+ */
+#include "vm.h"
+#include "abi.h"
+#include "buddy.h"
+#include "heap.h"
+#include "klib.h"
+#include "mmu.h"
+#include "window.h"
+
+static uint32_t *pgdir_of(struct as *as) { return (uint32_t *)as->pgdir; }
+
+static uint32_t zeroed_page(void)
+{
+	uint32_t pa = page_alloc();
+	if (pa)
+		memset((void *)pa, 0, PGSIZE);
+	return pa;
+}
+
+int as_range_ok(uint32_t va, uint32_t npages)
+{
+	if (va & (PGSIZE - 1) || npages == 0 || npages > 0x100000)
+		return 0;
+	return (uint64_t)va + (uint64_t)npages * PGSIZE <= 0x100000000ull;
+}
+
+struct as *as_create(void)
+{
+	struct as *as = kcalloc(1, sizeof *as);
+	if (!as)
+		return 0;
+	as->refs = 1;
+	as->pgdir = zeroed_page();
+	if (!as->pgdir || window_create(as, WINDOW_INITIAL_VA) < 0) {
+		as_put(as);
+		return 0;
+	}
+	return as;
+}
+
+void as_get(struct as *as)
+{
+	as->refs++;
+}
+
+static void as_free_tables(struct as *as)
+{
+	uint32_t *pd = pgdir_of(as);
+	for (int i = 0; i < 1024; i++) {
+		if (!(pd[i] & PTE_P))
+			continue;
+		uint32_t *pt = (uint32_t *)PTE_ADDR(pd[i]);
+		for (int j = 0; j < 1024; j++)
+			if ((pt[j] & (PTE_P | PTE_U)) == (PTE_P | PTE_U))
+				page_unref(PTE_ADDR(pt[j]));
+		page_unref(PTE_ADDR(pd[i]));
+	}
+}
+
+void as_put(struct as *as)
+{
+	if (--as->refs > 0)
+		return;
+	if (as->pgdir) {
+		as_free_tables(as);
+		page_unref(as->pgdir);
+	}
+	window_destroy(as);
+	kfree(as);
+}
+
+uint32_t *as_pte(struct as *as, uint32_t va, int create)
+{
+	uint32_t *pde = &pgdir_of(as)[PDX(va)];
+	if (!(*pde & PTE_P)) {
+		uint32_t pt;
+		if (!create || !(pt = zeroed_page()))
+			return 0;
+		*pde = pt | PTE_P | PTE_W | PTE_U;
+		as->tables++;
+	}
+	return (uint32_t *)PTE_ADDR(*pde) + PTX(va);
+}
+
+/* Mapping over the window moves the window out of the way first. */
+static uint32_t *pte_for_mapping(struct as *as, uint32_t va, int *err)
+{
+	if (window_covers(as, va, PGSIZE) && (*err = window_relocate(as)) < 0)
+		return 0;
+	uint32_t *pte = as_pte(as, va, 1);
+	*err = pte ? 0 : -ENOMEM;
+	return pte;
+}
+
+int as_map_page(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
+{
+	int err;
+	uint32_t *pte = pte_for_mapping(as, va, &err);
+	if (!pte)
+		return err;
+	if (*pte & PTE_P)
+		return -EEXIST;
+	*pte = pa | pteflags | PTE_P | PTE_U;
+	as->pages++;
+	return 0;
+}
+
+/* The user has this page: present, or reserved for a lazy fill. */
+static int user_owned(const uint32_t *pte)
+{
+	return pte && (((*pte & (PTE_P | PTE_U)) == (PTE_P | PTE_U)) || (*pte & PTE_LAZY));
+}
+
+static uint32_t pte_flags(int mapflags)
+{
+	return (mapflags & MAP_WRITE) ? PTE_W : 0;
+}
+
+/* A lazy reservation is only a note in a not-present entry; the window may
+ * keep sitting on one (it is still free for the user to touch). */
+static int reserve_page(struct as *as, uint32_t va, int mapflags)
+{
+	if (window_covers(as, va, PGSIZE)) {
+		if (as->win.covered && !(mapflags & MAP_SKIP))
+			return -EEXIST;
+		as->win.covered = PTE_LAZY | pte_flags(mapflags);
+		return 0;
+	}
+	uint32_t *pte = as_pte(as, va, 1);
+	if (!pte)
+		return -ENOMEM;
+	if (*pte)
+		return (mapflags & MAP_SKIP) ? 0 : -EEXIST;
+	*pte = PTE_LAZY | pte_flags(mapflags);
+	return 0;
+}
+
+static int map_one(struct as *as, uint32_t va, int mapflags)
+{
+	if (mapflags & MAP_LAZY)
+		return reserve_page(as, va, mapflags);
+	if (user_owned(as_pte(as, va, 0)) || (window_covers(as, va, PGSIZE) && as->win.covered))
+		return (mapflags & MAP_SKIP) ? 0 : -EEXIST;
+	uint32_t pa = zeroed_page();
+	if (!pa)
+		return -ENOMEM;
+	int err = as_map_page(as, va, pa, pte_flags(mapflags));
+	if (err < 0)
+		page_unref(pa);
+	return err;
+}
+
+int as_map(struct as *as, uint32_t va, uint32_t npages, int mapflags)
+{
+	if (!as_range_ok(va, npages) || (mapflags & ~(MAP_WRITE | MAP_LAZY | MAP_SKIP)))
+		return -EINVAL;
+	for (uint32_t i = 0; i < npages; i++) {
+		int err = map_one(as, va + i * PGSIZE, mapflags);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int user_frame(struct as *as, uint32_t va, uint32_t *pte_out)
+{
+	uint32_t *pte = as_pte(as, va, 0);
+	if (!pte || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
+		return -EFAULT;
+	*pte_out = *pte;
+	return 0;
+}
+
+int as_map_frames(struct as *as, uint32_t va, uint32_t npages, uint32_t src, uint32_t nsrc, int mapflags)
+{
+	if (!as_range_ok(va, npages) || !as_range_ok(src, nsrc) || (mapflags & ~MAP_SKIP))
+		return -EINVAL;
+	for (uint32_t i = 0; i < npages; i++) {
+		uint32_t dst = va + i * PGSIZE, spte;
+		if (user_frame(as, src + (i % nsrc) * PGSIZE, &spte) < 0)
+			return -EFAULT;
+		if (user_owned(as_pte(as, dst, 0))) {
+			if (mapflags & MAP_SKIP)
+				continue;
+			return -EEXIST;
+		}
+		page_ref(PTE_ADDR(spte));
+		int err = as_map_page(as, dst, PTE_ADDR(spte), spte & (PTE_W | PTE_COW));
+		if (err < 0) {
+			page_unref(PTE_ADDR(spte));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int as_unmap(struct as *as, uint32_t va, uint32_t npages)
+{
+	if (!as_range_ok(va, npages))
+		return -EINVAL;
+	for (uint32_t i = 0; i < npages; i++) {
+		uint32_t a = va + i * PGSIZE;
+		if (window_covers(as, a, PGSIZE)) {
+			as->win.covered = 0;
+			continue;
+		}
+		uint32_t *pte = as_pte(as, a, 0);
+		if (!pte)
+			continue;
+		if (*pte & PTE_P) {
+			page_unref(PTE_ADDR(*pte));
+			as->pages--;
+		}
+		*pte = 0;
+	}
+	return 0;
+}
+
+int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr)
+{
+	uint32_t *pte = as_pte(as, va, 0);
+	if (!pte || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
+		return -EFAULT;
+	*pte = (*pte | set) & ~clr;
+	return 0;
+}
+
+/* A write to a shared page: copy it unless we are its last user. */
+static int break_cow(struct as *as, uint32_t *pte)
+{
+	uint32_t old = PTE_ADDR(*pte);
+	if (page_refcount(old) > 1) {
+		uint32_t pa = page_alloc();
+		if (!pa)
+			return -ENOMEM;
+		memcpy((void *)pa, (void *)old, PGSIZE);
+		page_unref(old);
+		*pte = pa | (*pte & 0xFFF);
+	}
+	*pte = (*pte | PTE_W) & ~PTE_COW;
+	(void)as;
+	return 0;
+}
+
+int as_fault(struct as *as, uint32_t va, uint32_t err)
+{
+	if (window_covers(as, va, 1))
+		return window_relocate(as);
+	uint32_t *pte = as_pte(as, va, 0);
+	if (!pte)
+		return -EFAULT;
+	if (!(*pte & PTE_P) && (*pte & PTE_LAZY)) {
+		uint32_t pa = zeroed_page();
+		if (!pa)
+			return -ENOMEM;
+		*pte = pa | (*pte & PTE_W) | PTE_P | PTE_U;
+		as->pages++;
+		return 0;
+	}
+	if ((*pte & PTE_P) && (err & PFERR_W) && (*pte & PTE_COW))
+		return break_cow(as, pte);
+	return -EFAULT;
+}
+
+/* Writable and copy-on-write pages become shared copy-on-write pages in
+ * both; read-only pages are simply shared. */
+static int fork_table(struct as *parent, struct as *child, int pdx)
+{
+	uint32_t *ppt = (uint32_t *)PTE_ADDR(pgdir_of(parent)[pdx]);
+	uint32_t *cpt = as_pte(child, PGADDR(pdx, 0), 1);
+	if (!cpt)
+		return -ENOMEM;
+	for (int i = 0; i < 1024; i++) {
+		uint32_t e = ppt[i];
+		if (window_covers(parent, PGADDR(pdx, i), 1)) {
+			cpt[i] = parent->win.covered;
+			continue;
+		}
+		if ((e & (PTE_P | PTE_U)) == (PTE_P | PTE_U)) {
+			if (e & (PTE_W | PTE_COW))
+				e = ppt[i] = (e & ~PTE_W) | PTE_COW;
+			page_ref(PTE_ADDR(e));
+			child->pages++;
+		}
+		cpt[i] = e;
+	}
+	return 0;
+}
+
+struct as *as_fork(struct as *parent)
+{
+	struct as *child = kcalloc(1, sizeof *child);
+	if (!child)
+		return 0;
+	child->refs = 1;
+	if (!(child->pgdir = zeroed_page()))
+		goto fail;
+	for (int pdx = 0; pdx < 1024; pdx++)
+		if ((pgdir_of(parent)[pdx] & PTE_P) && fork_table(parent, child, pdx) < 0)
+			goto fail;
+	if (window_create(child, parent->win.va) < 0)
+		goto fail;
+	child->win.moves = parent->win.moves;
+	return child;
+fail:
+	as_put(child);
+	return 0;
+}

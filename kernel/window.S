@@ -1,0 +1,114 @@
+/* window.S — the trampoline, copied into every window page at WIN_CODE.
+ *
+ * A user-mode interrupt, exception or system call arrives here, at the
+ * window's address W, with the user's page directory still loaded and %esp
+ * on the window's entry stack (TSS.esp0).  The way home:
+ *
+ *   stub:     push the vector (and a zero error code), jump to w_common
+ *   w_common: load the kernel CR3.  The kernel directory's entry for W has
+ *             been pointed at a "transit" table that maps W to this very
+ *             page, so the next instruction is found.
+ *             Hop to w_entry2 through the page's 1:1 alias P.
+ *   w_entry2: give the kernel directory its own entry for W back, flush W,
+ *             load the kernel's GDT and IDT, and jump to user_entry.
+ *
+ * The way back (user_exit jumps to w_exit1 at P) runs the same steps in
+ * reverse and ends in iret.  Every data reference is %esp-relative: %esp is
+ * W + WIN_FRAME or P + WIN_FRAME at each step, so the code needs no
+ * relocation when the window moves.  Memory operands through other
+ * registers carry %ss: the user may have left any selector in %ds.
+ */
+#include "window_layout.h"
+
+#define D(f) (WIN_DATA + (f) - WIN_FRAME)(%esp)
+#define DF(f) (WIN_DATA + (f) - WIN_DFSTACK)(%esp)
+
+	.section .rodata.window, "a"
+	.globl window_tpl_start, window_tpl_end, window_stub_offsets
+	.globl window_tpl_entry2, window_tpl_exit1, window_tpl_exit2
+	.globl window_tpl_df, window_tpl_df2
+
+window_tpl_start:
+.macro WSTUB vec
+wstub_\vec:
+	.if !(\vec == 8 || (\vec >= 10 && \vec <= 14) || \vec == 17 || \vec == 21 || \vec == 29 || \vec == 30)
+	pushl $0
+	.endif
+	pushl $\vec
+	jmp w_common
+.endm
+.altmacro
+.set v, 0
+.rept 48
+	WSTUB %v
+	.set v, v+1
+.endr
+	WSTUB 128
+
+w_common:
+	push %eax
+	push %ecx
+	mov D(WD_KCR3), %eax
+	mov %eax, %cr3
+	jmp *D(WD_TO_ALIAS)
+
+window_tpl_entry2:
+	add D(WD_DELTA), %esp
+	mov D(WD_SAVED_PDE), %eax
+	mov D(WD_PDE_SLOT), %ecx
+	mov %eax, %ss:(%ecx)
+	mov D(WD_WVA), %eax
+	invlpg %ss:(%eax)
+	lgdt D(WD_KGDT)
+	lidt D(WD_KIDT)
+	jmp *D(WD_KENTRY)
+
+window_tpl_exit1:
+	mov D(WD_PDE_SLOT), %ecx
+	mov %ss:(%ecx), %eax
+	mov %eax, D(WD_SAVED_PDE)
+	mov D(WD_TRANSIT_PDE), %eax
+	mov %eax, %ss:(%ecx)
+	mov D(WD_WVA), %eax
+	invlpg %ss:(%eax)
+	lgdt D(WD_WGDT)
+	lidt D(WD_WIDT)
+	sub D(WD_DELTA), %esp
+	jmp *D(WD_TO_WINDOW)
+
+window_tpl_exit2:
+	mov D(WD_UCR3), %eax
+	mov %eax, %cr3
+	pop %ecx
+	pop %eax
+	add $8, %esp
+	iret
+
+/* The double-fault task of a window: the task switch loaded the kernel CR3
+ * and put %esp at W + WIN_DFSTACK.  Get home the same way as w_entry2. */
+window_tpl_df:
+	jmp *DF(WD_TO_ALIAS_DF)
+window_tpl_df2:
+	add DF(WD_DELTA), %esp
+	mov DF(WD_SAVED_PDE), %eax
+	mov DF(WD_PDE_SLOT), %ecx
+	mov %eax, %ss:(%ecx)
+	mov DF(WD_WVA), %eax
+	invlpg %ss:(%eax)
+	lgdt DF(WD_KGDT)
+	lidt DF(WD_KIDT)
+	jmp *DF(WD_DF_KENTRY)
+window_tpl_end:
+
+/* Each vector's stub, as an offset from window_tpl_start (0 = no stub). */
+	.p2align 2
+window_stub_offsets:
+.macro WOFF vec
+	.long wstub_\vec - window_tpl_start
+.endm
+.set v, 0
+.rept 48
+	WOFF %v
+	.set v, v+1
+.endr
+	WOFF 128

@@ -1,0 +1,243 @@
+/* window.c — building, placing and moving windows.
+ *
+ * A window's contents depend on its address W in three ways: the IDT gates
+ * point at the stubs inside it, the GDT's TSS descriptors and the TSSs
+ * point into it, and the trampoline's data records W.  window_place()
+ * rewrites exactly those; the code itself is position independent.
+ */
+#include "window.h"
+#include "abi.h"
+#include "buddy.h"
+#include "debugport.h"
+#include "desc.h"
+#include "klib.h"
+#include "kvm.h"
+#include "log.h"
+#include "mmu.h"
+#include "stats.h"
+#include "trap.h"
+#include "vm.h"
+
+extern const char window_tpl_start[], window_tpl_end[];
+extern const char window_tpl_entry2[], window_tpl_exit1[], window_tpl_exit2[];
+extern const char window_tpl_df[], window_tpl_df2[];
+extern const uint32_t window_stub_offsets[49]; /* vectors 0..47, then 0x80 */
+
+uint32_t window_frame_alias, window_exit_alias, kstack_top;
+struct as *window_current;
+
+struct window_data {
+	uint32_t kcr3, ucr3, to_alias, to_window, delta, pde_slot, transit_pde, saved_pde;
+	uint32_t wva, kentry;
+	struct { uint16_t pad; struct dtr d; } __attribute__((packed)) kgdt, kidt, wgdt, widt;
+	uint32_t df_kentry, to_alias_df;
+};
+
+_Static_assert(__builtin_offsetof(struct window_data, to_alias) == WD_TO_ALIAS, "layout");
+_Static_assert(__builtin_offsetof(struct window_data, kentry) == WD_KENTRY, "layout");
+_Static_assert(__builtin_offsetof(struct window_data, kgdt) + 2 == WD_KGDT, "layout");
+_Static_assert(__builtin_offsetof(struct window_data, widt) + 2 == WD_WIDT, "layout");
+_Static_assert(__builtin_offsetof(struct window_data, df_kentry) == WD_DF_KENTRY, "layout");
+_Static_assert(sizeof(struct window_data) == WD_SIZE, "layout");
+_Static_assert(WIN_DATA + WD_SIZE <= WIN_CODE, "window data overlaps the code");
+_Static_assert(WIN_IDT + NIDT * 8 <= WIN_GDT, "IDT overlaps the GDT");
+
+#define TPL_OFF(sym) ((uint32_t)((sym) - window_tpl_start))
+
+static inline char *wbase(const struct window *w) { return (char *)w->pa; }
+static inline struct window_data *wdata(const struct window *w) { return (struct window_data *)(wbase(w) + WIN_DATA); }
+static inline struct gate *widt(const struct window *w) { return (struct gate *)(wbase(w) + WIN_IDT); }
+static inline segdesc_t *wgdt(const struct window *w) { return (segdesc_t *)(wbase(w) + WIN_GDT); }
+static inline struct tss *wtss(const struct window *w, uint32_t off) { return (struct tss *)(wbase(w) + off); }
+
+static int stub_vector(int i) { return i < 48 ? i : SYSCALL_VECTOR; }
+
+/* Vectors a user may raise with int: the system call, int3 and into. */
+static int user_may_raise(int vec) { return vec == SYSCALL_VECTOR || vec == 3 || vec == 4; }
+
+/* The transit table maps W (and P, should they share a 4 MiB region, since
+ * the hop runs at P) and nothing else. */
+static void transit_set(struct window *w, uint32_t va, uint32_t value)
+{
+	uint32_t *t = (uint32_t *)w->transit;
+	t[PTX(va)] = value;
+	if (PDX(w->pa) == PDX(va))
+		t[PTX(w->pa)] = value ? (w->pa | PTE_P | PTE_W) : 0;
+}
+
+/* Everything in the window that names W. */
+static void window_place(struct as *as, uint32_t va)
+{
+	struct window *w = &as->win;
+	struct window_data *d = wdata(w);
+
+	for (int i = 0; i < 49; i++) {
+		int vec = stub_vector(i);
+		if (vec == T_DF)
+			continue; /* a task gate, set once */
+		gate_set(&widt(w)[vec], va + WIN_CODE + window_stub_offsets[i], SEL_KCODE, GATE_INTR,
+			 user_may_raise(vec) ? 3 : 0);
+	}
+	gdt_fill(wgdt(w), va + WIN_TSS, va + WIN_DFTSS);
+	wgdt(w)[SEL_TSS >> 3] = seg_tss(va + WIN_TSS, 1);
+	wtss(w, WIN_TSS)->esp0 = va + WIN_STACK;
+	wtss(w, WIN_DFTSS)->eip = va + WIN_CODE + TPL_OFF(window_tpl_df);
+	wtss(w, WIN_DFTSS)->esp = va + WIN_DFSTACK;
+
+	if (w->va != va || !d->wva)
+		transit_set(w, w->va, 0);
+	transit_set(w, va, w->pa | PTE_P | PTE_W);
+	d->to_window = va + WIN_CODE + TPL_OFF(window_tpl_exit2);
+	d->delta = w->pa - va;
+	d->pde_slot = (uint32_t)&kernel_pgdir[PDX(va)];
+	d->wva = va;
+	d->wgdt.d = (struct dtr){ GDT_ENTRIES * 8 - 1, va + WIN_GDT };
+	d->widt.d = (struct dtr){ NIDT * 8 - 1, va + WIN_IDT };
+	w->va = va;
+}
+
+/* What does not depend on W: the code, the kernel's side, the DF task. */
+static void window_fill(struct as *as)
+{
+	struct window *w = &as->win;
+	struct window_data *d = wdata(w);
+	struct tss *t = wtss(w, WIN_TSS), *df = wtss(w, WIN_DFTSS);
+
+	if (window_tpl_end - window_tpl_start > WIN_CODE_END - WIN_CODE)
+		panic("window: trampoline (%d bytes) does not fit", (int)(window_tpl_end - window_tpl_start));
+	memset(wbase(w), 0, PGSIZE);
+	memcpy(wbase(w) + WIN_CODE, window_tpl_start, window_tpl_end - window_tpl_start);
+	gate_set(&widt(w)[T_DF], 0, SEL_DFTSS, GATE_TASK, 0);
+
+	t->ss0 = SEL_KDATA;
+	t->iomap = sizeof *t;
+	df->cr3 = (uint32_t)kernel_pgdir;
+	df->cs = SEL_KCODE;
+	df->ss = df->ds = df->es = df->fs = df->gs = SEL_KDATA;
+	df->eflags = 0x2;
+	df->iomap = sizeof *df;
+
+	d->kcr3 = (uint32_t)kernel_pgdir;
+	d->ucr3 = as->pgdir;
+	d->to_alias = w->pa + WIN_CODE + TPL_OFF(window_tpl_entry2);
+	d->to_alias_df = w->pa + WIN_CODE + TPL_OFF(window_tpl_df2);
+	d->transit_pde = w->transit | PTE_P | PTE_W;
+	d->kentry = (uint32_t)user_entry;
+	d->df_kentry = (uint32_t)double_fault_user;
+	d->kgdt.d = kernel_gdt_desc;
+	d->kidt.d = kernel_idt_desc;
+}
+
+int window_covers(const struct as *as, uint32_t va, uint32_t len)
+{
+	uint32_t w = as->win.va, end = va + len - 1;
+	return len && va <= w + PGSIZE * WINDOW_PAGES - 1 && end >= w;
+}
+
+/* The window's own entry in the user's page directory: supervisor only. */
+static int window_map(struct as *as, uint32_t va)
+{
+	uint32_t *pte = as_pte(as, va, 1);
+	if (!pte)
+		return -ENOMEM;
+	as->win.covered = *pte;
+	*pte = as->win.pa | PTE_P | PTE_W;
+	return 0;
+}
+
+int window_create(struct as *as, uint32_t va)
+{
+	struct window *w = &as->win;
+	memset(w, 0, sizeof *w);
+	w->pa = page_alloc();
+	w->transit = page_alloc();
+	if (!w->pa || !w->transit)
+		goto fail;
+	memset((void *)w->transit, 0, PGSIZE);
+	window_fill(as);
+	w->va = va;
+	window_place(as, va);
+	if (window_map(as, va) < 0)
+		goto fail;
+	return 0;
+fail:
+	window_destroy(as);
+	return -ENOMEM;
+}
+
+void window_destroy(struct as *as)
+{
+	struct window *w = &as->win;
+	if (window_current == as)
+		window_current = 0;
+	if (w->pa)
+		page_unref(w->pa);
+	if (w->transit)
+		page_unref(w->transit);
+	w->pa = w->transit = 0;
+}
+
+int window_move(struct as *as, uint32_t va)
+{
+	struct window *w = &as->win;
+	if (va & (PGSIZE - 1))
+		return -EINVAL;
+	if (va == w->va)
+		return 0;
+	uint32_t *to = as_pte(as, va, 1);
+	if (!to)
+		return -ENOMEM;
+	if (*to & PTE_P)
+		return -EBUSY;
+
+	uint32_t *from = as_pte(as, w->va, 0);
+	*from = w->covered; /* give the user back what the window sat on */
+	w->covered = *to;
+	*to = w->pa | PTE_P | PTE_W;
+	window_place(as, va);
+	w->moves++;
+	kstats.window_moves++;
+	if (as == window_current)
+		window_activate(as);
+	window_announce(as);
+	return 0;
+}
+
+/* A free page: nothing mapped there, or only a lazy reservation the user
+ * has not touched yet.  Start from a point that hops across the whole
+ * space, so a chased window visits all of it, and scan upwards.
+ * (User TLB entries need no flush here: every return to user mode loads
+ * the user's CR3 afresh.) */
+int window_relocate(struct as *as)
+{
+	uint32_t start = (as->win.va + 0x9E3779B9u * (as->win.moves + 1)) & ~(PGSIZE - 1);
+	uint32_t va = start;
+	do {
+		uint32_t *pde = (uint32_t *)as->pgdir + PDX(va);
+		if (!(*pde & PTE_P))
+			return window_move(as, va);
+		uint32_t *pt = (uint32_t *)PTE_ADDR(*pde);
+		for (uint32_t i = PTX(va); i < 1024; i++) {
+			uint32_t e = pt[i];
+			if (!(e & PTE_P) && (e == 0 || (e & PTE_LAZY)))
+				return window_move(as, PGADDR(PDX(va), i));
+		}
+		va = PGADDR(PDX(va) + 1, 0);
+	} while (PDX(va) != PDX(start));
+	return -ENOMEM;
+}
+
+void window_activate(struct as *as)
+{
+	struct window *w = &as->win;
+	window_current = as;
+	window_frame_alias = w->pa + WIN_FRAME;
+	window_exit_alias = w->pa + WIN_CODE + TPL_OFF(window_tpl_exit1);
+	tss_load(w->va + WIN_TSS);
+}
+
+void window_announce(const struct as *as)
+{
+	announce("window cr3=0x%08x va=0x%08x pages=%d pa=0x%08x", as->pgdir, as->win.va, WINDOW_PAGES,
+		 as->win.pa);
+}

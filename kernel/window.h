@@ -1,0 +1,39 @@
+/* window.h — the window: the one page of the kernel a user address space maps.
+ *
+ * It holds the IDT, GDT and TSS the CPU uses in user mode, the trampoline
+ * that switches to the kernel's page directory and back, and the entry
+ * stack.  Each address space has its own window page, at an address of its
+ * own, and it floats: when the user touches or maps that address the kernel
+ * moves it (docs/window.md).
+ */
+#ifndef BOUNCE_WINDOW_H
+#define BOUNCE_WINDOW_H
+
+#include <stdint.h>
+#include "window_layout.h"
+
+#define WINDOW_INITIAL_VA 0xF0000000u /* seed 000's "arbitrary fixed point", to start from */
+
+struct window {
+	uint32_t va;       /* W: where it sits in the user address space */
+	uint32_t pa;       /* P: its frame, also its 1:1 address in the kernel */
+	uint32_t transit;  /* the transit page table: W -> P while crossing over */
+	uint32_t moves;
+	uint32_t covered;  /* the user's PTE the window sits on (0 or a lazy reservation) */
+};
+
+struct as;
+int window_create(struct as *as, uint32_t va);
+void window_destroy(struct as *as);
+int window_move(struct as *as, uint32_t va);  /* 0, -EINVAL (unaligned) or -EBUSY (a user page is there) */
+int window_relocate(struct as *as);           /* to a free page the kernel picks; -ENOMEM if none */
+int window_covers(const struct as *as, uint32_t va, uint32_t len);
+void window_activate(struct as *as);          /* the scheduler is about to run a thread of as */
+void window_announce(const struct as *as);
+
+/* Read by trapentry.S: the running address space's window frame (through
+ * its 1:1 alias) and the exit path in it; the running thread's kernel stack. */
+extern uint32_t window_frame_alias, window_exit_alias, kstack_top;
+extern struct as *window_current;
+
+#endif

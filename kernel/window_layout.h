@@ -1,0 +1,52 @@
+/* window_layout.h — where things sit inside a window page (K = 1).
+ *
+ *   0x000  IDT, 0x81 gates (vectors 0..0x80)          -> IDTR while in user mode
+ *   0x410  GDT, 7 descriptors, same layout as the kernel's
+ *   0x450  TSS (esp0 = top of the entry stack)
+ *   0x4C0  double-fault TSS (loads the kernel CR3 by task switch)
+ *   0x540  window data: what the trampoline needs (struct window_data)
+ *   0x600  trampoline code, copied from window.S
+ *   0xB00  double-fault stack (grows down to here from 0xC00)
+ *   0xC00  entry stack (grows down from 0x1000 = TSS.esp0)
+ *
+ * The trampoline addresses window data relative to %esp, whose value is
+ * known exactly at each step, so the code runs unchanged at any address.
+ * Shared by C and assembly: numbers only.
+ */
+#ifndef BOUNCE_WINDOW_LAYOUT_H
+#define BOUNCE_WINDOW_LAYOUT_H
+
+#define WINDOW_PAGES 1
+#define WIN_IDT 0x000
+#define WIN_GDT 0x410
+#define WIN_TSS 0x450
+#define WIN_DFTSS 0x4C0
+#define WIN_DATA 0x540
+#define WIN_CODE 0x600
+#define WIN_CODE_END 0xB00
+#define WIN_DFSTACK 0xC00
+#define WIN_STACK 0x1000
+/* %esp while the trampoline runs: below the CPU's frame (ss esp eflags cs
+ * eip err), the stub's vector and the two registers it saves (ecx eax). */
+#define WIN_FRAME (WIN_STACK - 36)
+
+/* struct window_data field offsets */
+#define WD_KCR3 0
+#define WD_UCR3 4
+#define WD_TO_ALIAS 8      /* P + (w_entry2 - start): the entry's hop to the 1:1 alias */
+#define WD_TO_WINDOW 12    /* W + (w_exit2 - start): the exit's hop back to W */
+#define WD_DELTA 16        /* P - W */
+#define WD_PDE_SLOT 20     /* &kernel_pgdir[W >> 22] */
+#define WD_TRANSIT_PDE 24  /* PDE of the transit table (W -> P) */
+#define WD_SAVED_PDE 28    /* the kernel PDE the transit one replaced */
+#define WD_WVA 32          /* W */
+#define WD_KENTRY 36       /* user_entry */
+#define WD_KGDT 42         /* pseudo-descriptors, 2 bytes into an 8-byte slot */
+#define WD_KIDT 50
+#define WD_WGDT 58
+#define WD_WIDT 66
+#define WD_DF_KENTRY 72    /* double_fault_user */
+#define WD_TO_ALIAS_DF 76  /* P + (w_df2 - start) */
+#define WD_SIZE 80
+
+#endif

@@ -1,0 +1,24 @@
+# mk/kernel.mk — the kernel: kernel/*.c and kernel/*.S, linked with the Lua
+# shell (mk/lua.mk) into a multiboot ELF at 1 MiB.
+
+KERNEL_DIR    := $(BUILD)/kernel
+KERNEL_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector \
+	-fno-omit-frame-pointer -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-isystem $(MUSL_INC) -isystem /usr/include/stb -I kernel -I . -O2 -g -std=gnu11 \
+	-Wall -Wextra -Werror -MMD -MP
+KERNEL_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -T kernel/kernel.ld
+
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/*.S)
+KERNEL_OBJS := $(patsubst kernel/%,$(KERNEL_DIR)/%.o,$(KERNEL_SRCS))
+
+.PHONY: kernel
+kernel: $(KERNEL)
+
+$(KERNEL_DIR)/%.o: kernel/% | $(DEPS_OK) $(MUSL_INC)/stdio.h
+	@mkdir -p $(@D)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(KERNEL): $(KERNEL_OBJS) $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB) kernel/kernel.ld
+	$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB) -lgcc
+
+-include $(KERNEL_OBJS:.o=.d)
