@@ -52,9 +52,11 @@ $(MUSL_DIR)/config.mak: $(MUSL_DIR)/configure
 
 $(MUSL_LIB): $(MUSL_DIR)/config.mak
 	$(MAKE) -C $(MUSL_DIR) lib/libc.a >/dev/null
+	@touch $@
 
 $(MUSL_INC)/stdio.h: $(MUSL_DIR)/config.mak
 	$(MAKE) -C $(MUSL_DIR) install-headers DESTDIR= includedir=$(abspath $(MUSL_INC)) >/dev/null
+	@touch $@
 
 # Lua formats numbers with musl's printf (exact, like glibc's) under the name
 # musl_snprintf: the kernel owns snprintf/vsnprintf (stb_sprintf).

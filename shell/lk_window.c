@@ -43,6 +43,26 @@ static int move(lua_State *L)
 	return 2;
 }
 
+static void set_int(lua_State *L, const char *k, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static int info(lua_State *L)
+{
+	struct as *as = target(L, 1);
+	lua_createtable(L, 0, 8);
+	set_int(L, "va", as->win.va);
+	set_int(L, "pa", as->win.pa);
+	set_int(L, "cr3", as->pgdir);
+	set_int(L, "idt", as->win.va + WIN_IDT);
+	set_int(L, "gdt", as->win.va + WIN_GDT);
+	set_int(L, "tss", as->win.va + WIN_TSS);
+	set_int(L, "moves", as->win.moves);
+	return 1;
+}
+
 static int pages(lua_State *L)
 {
 	lua_pushinteger(L, WINDOW_PAGES);
@@ -57,6 +77,7 @@ static int moves(lua_State *L)
 
 static const struct kfunc window_funcs[] = {
 	{ "where", where, "k.window.where([pid]) -> va of the window (default: the last address space run)" },
+	{ "info", info, "k.window.info([pid]) -> {va=, pa=, cr3=, idt=, gdt=, tss=, moves=}: where the CPU finds its tables in user mode" },
 	{ "move", move, "k.window.move(va [, pid]) -> true, or nil and why" },
 	{ "pages", pages, "k.window.pages() -> K, the window's size in pages" },
 	{ "moves", moves, "k.window.moves([pid]) -> window moves so far (all, or of pid's address space)" },

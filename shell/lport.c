@@ -132,14 +132,18 @@ lua_State *lport_newstate(void)
 	if (L == NULL)
 		panic("Lua: cannot create a state");
 	lua_atpanic(L, panic_handler);
-	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	lport_begin_chunk(L);
 	open_libs(L);
 	return L;
 }
 
-void lport_begin_chunk(void)
+void lport_begin_chunk(lua_State *L)
 {
 	lim.executed = 0;
+	/* Restart the hook's countdown too: a chunk shorter than HOOK_EVERY
+	 * instructions then never reaches a preemption point, so what it
+	 * observes of the processes stays consistent. */
+	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
 }
 
 size_t lport_memcap(void) { return lim.cap; }

@@ -13,7 +13,7 @@
 lua_State *lport_newstate(void);
 
 /* Start counting a new chunk's instructions against the budget. */
-void lport_begin_chunk(void);
+void lport_begin_chunk(lua_State *L);
 
 size_t lport_memcap(void);
 size_t lport_memused(void);

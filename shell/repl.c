@@ -89,7 +89,7 @@ static int docall(lua_State *L, int narg, int nres)
 	int base = lua_gettop(L) - narg;
 	lua_pushcfunction(L, msghandler);
 	lua_insert(L, base);
-	lport_begin_chunk();
+	lport_begin_chunk(L);
 	int status = lua_pcall(L, narg, nres, base);
 	lua_remove(L, base);
 	return status;
