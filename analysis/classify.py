@@ -115,6 +115,8 @@ class Classifier:
         self._awaiting_kernel = None  # user-mode INT not yet followed by a kernel CR3 load
         self._unplaced_lidt = None    # window LIDT done under the kernel CR3
         self._span = None
+        self._handlers = {kind: getattr(self, "_on_" + kind) for kind in
+                          ("NOTE", "MARK", "EXIT", "FLAG", "INT", "CR3", "LIDT", "LGDT", "LTR")}
 
     # -- feeding ---------------------------------------------------------
 
@@ -178,7 +180,7 @@ class Classifier:
                 self.boot_ints += 1
             return
         self.phases[-1].kinds[ev.kind] += 1
-        handler = getattr(self, "_on_" + ev.kind, None)
+        handler = self._handlers.get(ev.kind)
         if handler is not None:
             handler(ev)
 

@@ -7,7 +7,7 @@ import json
 import sys
 import warnings
 
-from analysis import check, compare, plots, report, summary, tables
+from analysis import check, compare, summary, tables
 from analysis.classify import analyze
 from analysis.events import LogFormatError
 
@@ -24,6 +24,7 @@ def cmd_summary(args):
 
 
 def cmd_plot(args):
+    from analysis import plots         # matplotlib only for the commands that draw
     plots.save_all(analyze(args.log), args.out)
     for name in plots.NAMES:
         print(f"{args.out}/{name}.png {args.out}/{name}.svg")
@@ -31,6 +32,7 @@ def cmd_plot(args):
 
 
 def cmd_report(args):
+    from analysis import report
     print(report.write_report(analyze(args.log), args.out))
     return 0
 
@@ -40,7 +42,8 @@ def cmd_compare(args):
     result = compare.compare(summary.summarize(a), summary.summarize(b))
     _print_json(result) if args.json else print(compare.text(result))
     if args.out:
-        print(compare.write_html(result, a, b, args.out), file=sys.stderr)
+        from analysis import compare_html
+        print(compare_html.write_html(result, a, b, args.out), file=sys.stderr)
     return 0
 
 

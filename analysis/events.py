@@ -6,6 +6,7 @@ line number; a log cut off by a killed Bochs is read up to its last whole
 line with a TruncatedLogWarning.
 """
 import collections
+import operator
 import warnings
 
 FORMAT_VERSION = 1
@@ -59,20 +60,33 @@ def number(text):
     return int(text, 10)
 
 
-def _fields(path, lineno, kind, words, line):
-    fields = {}
+_REQUIRED_SETS = {kind: frozenset(keys) for kind, keys in REQUIRED_KEYS.items()}
+_split_pair = operator.methodcaller("split", "=", 1)
+
+
+def _malformed_fields(path, lineno, kind, words):
+    """Explain why the key=value words of a line did not parse."""
     for word in words:
-        key, eq, value = word.partition("=")
-        if not eq or not key:
-            raise LogFormatError(path, lineno, f"expected key=value, got {word!r}")
-        if kind == "MARK" and key == "label":
-            # label= runs to the end of the line and may contain spaces.
-            fields["label"] = line.split("label=", 1)[1]
-            break
-        fields[key] = value
-    for key in REQUIRED_KEYS.get(kind, ()):
-        if key not in fields:
-            raise LogFormatError(path, lineno, f"{kind} event lacks key {key!r}")
+        if "=" not in word or word.startswith("="):
+            return LogFormatError(path, lineno, f"expected key=value, got {word!r}")
+    return LogFormatError(path, lineno, f"{kind} event has a malformed field")
+
+
+def _fields(path, lineno, kind, words, line):
+    if kind == "MARK":
+        # label= runs to the end of the line and may contain spaces.
+        head, eq, label = line.partition(" label=")
+        if not eq:
+            raise LogFormatError(path, lineno, "MARK event lacks key 'label'")
+        return {"label": label}
+    try:
+        fields = dict(map(_split_pair, words))
+    except ValueError:
+        raise _malformed_fields(path, lineno, kind, words) from None
+    required = _REQUIRED_SETS.get(kind)
+    if required is not None and not required <= fields.keys():
+        missing = sorted(required - fields.keys())
+        raise LogFormatError(path, lineno, f"{kind} event lacks key {missing[0]!r}")
     return fields
 
 
@@ -131,7 +145,7 @@ def read_events(path, end=None):
             if icount < end.last_icount:
                 raise LogFormatError(path, lineno, f"icount {icount} is below the previous {end.last_icount}")
             kind = words[1]
-            if not (kind.isalnum() and kind.isupper()):
+            if kind not in REQUIRED_KEYS and not (kind.isalnum() and kind.isupper()):
                 raise LogFormatError(path, lineno, f"event kind {kind!r} is not an upper-case word")
             fields = _fields(path, lineno, kind, words[2:], line.rstrip("\n"))
             end.last_icount = icount

@@ -164,11 +164,17 @@ def visit_histogram(a):
         return fig
     low, high = np.log10(max(int(length.min()), 1)), np.log10(max(int(length.max()), 1))
     bins = np.logspace(low - 0.05, high + 0.05, 60)
-    present = [k for k in CAUSES if (cause == k).any()]
-    ax.hist([np.maximum(length[cause == k], 1) for k in present], bins=bins, stacked=True,
-            color=[CAUSE_COLOURS[k] for k in present],
-            label=[f"{k} ({int((cause == k).sum())})" for k in present])
+    below = np.zeros(len(bins) - 1)
+    for k in CAUSES:               # stacked: each cause sits on the ones before it
+        mine = np.maximum(length[cause == k], 1)
+        if len(mine) == 0:
+            continue
+        counts, _ = np.histogram(mine, bins=bins)
+        ax.stairs(below + counts, bins, baseline=below, fill=True, color=CAUSE_COLOURS[k],
+                  label=f"{k} ({len(mine)})")
+        below = below + counts
     ax.set_xscale("log")
+    ax.set_ylim(bottom=0)
     ax.legend(title="cause", fontsize=8)
     return fig
 
