@@ -18,6 +18,11 @@ KERNEL_INDEX = 0               # the kernel's AddressSpace.index
 PENDING_LIMIT = 100000
 
 
+def directory(text):
+    """A CR3 value as a page directory address: the low 12 bits are flags."""
+    return number(text) & ~0xfff
+
+
 class AddressSpace:
     """One page directory, as long as it served one process."""
 
@@ -148,7 +153,7 @@ class Classifier:
         return ev.kind == "NOTE" and ev.fields["what"] == "kernel"
 
     def _learn_kernel(self, fields):
-        self.kernel_cr3 = number(fields["cr3"])
+        self.kernel_cr3 = directory(fields["cr3"])
         self.kernel_idt = number(fields["idt"]) if "idt" in fields else None
         self.kernel_gdt = number(fields["gdt"]) if "gdt" in fields else None
         self.spaces[KERNEL_INDEX].cr3 = self.kernel_cr3
@@ -162,7 +167,7 @@ class Classifier:
         """No @kernel announcement: take the first CR3 loaded as the kernel's."""
         first = next((e for e in self._pending if e.kind == "CR3"), None)
         if first is not None:
-            self.kernel_cr3 = number(first.fields["new"])
+            self.kernel_cr3 = directory(first.fields["new"])
             self.kernel_guessed = True
             self.spaces[KERNEL_INDEX].cr3 = self.kernel_cr3
             warnings.warn(f"the kernel never announced its CR3; guessing {self.kernel_cr3:#x} "
@@ -186,12 +191,15 @@ class Classifier:
 
     def _is_boot(self, ev):
         """BIOS and GRUB: below 1 MiB, until the kernel shows itself by
-        loading CR3 or writing to the marker port."""
+        loading CR3 or announcing something.  MARKs before that are the VGA
+        BIOS's banner (it shares the marker port)."""
         if not self._booting:
             return False
-        if ev.kind in ("CR3", "NOTE", "MARK", "EXIT"):
+        if ev.kind in ("CR3", "NOTE", "EXIT"):
             self._booting = False
             return False
+        if ev.kind == "MARK":
+            return True
         return "eip" in ev.fields and number(ev.fields["eip"]) < BOOT_EIP_LIMIT
 
     # -- address spaces --------------------------------------------------
@@ -218,9 +226,9 @@ class Classifier:
         if what == "kernel":
             self._learn_kernel(f)
         elif what == "proc":
-            self._on_proc(number(f["cr3"]), int(f["pid"]), f.get("name"))
+            self._on_proc(directory(f["cr3"]), int(f["pid"]), f.get("name"))
         elif what == "window":
-            self._on_window_note(ev, self._space_of(number(f["cr3"])), number(f["va"]))
+            self._on_window_note(ev, self._space_of(directory(f["cr3"])), number(f["va"]))
         elif what == "mode":
             self.mode = f.get("name")
 
@@ -258,14 +266,13 @@ class Classifier:
         if cpl != 3:
             return
         self._close_span()
-        self._space_of(number(ev.fields["cr3"])).user_ints += 1
+        self._space_of(directory(ev.fields["cr3"])).user_ints += 1
         if self._awaiting_kernel is not None:
             self._int_failure(self._awaiting_kernel, "another user-mode INT came first")
         self._awaiting_kernel = ev
 
     def _on_CR3(self, ev):
-        new = number(ev.fields["new"])
-        space = self._space_of(new)
+        space = self._space_of(directory(ev.fields["new"]))
         self._account_load(ev.icount, space)
         if space.index == KERNEL_INDEX:
             self._enter_kernel(ev.icount)

@@ -49,6 +49,7 @@ class LogEnd:
 
     def __init__(self):
         self.complete = False      # saw the `# end` trailer
+        self.killed = None         # the signal a `# killed signal=<n>` line names
         self.events = 0            # events yielded
         self.last_icount = 0
 
@@ -72,6 +73,19 @@ def _malformed_fields(path, lineno, kind, words):
     return LogFormatError(path, lineno, f"{kind} event has a malformed field")
 
 
+def _guest_pairs(words):
+    """A NOTE's pairs are the guest's text: a word without '=' continues the
+    previous value (`name=lua shell`) rather than failing the whole log."""
+    fields, key = {}, None
+    for word in words:
+        if "=" in word:
+            key, value = word.split("=", 1)
+            fields[key] = value
+        elif key is not None:
+            fields[key] += " " + word
+    return fields
+
+
 def _fields(path, lineno, kind, words, line):
     if kind == "MARK":
         # label= runs to the end of the line and may contain spaces.
@@ -82,7 +96,9 @@ def _fields(path, lineno, kind, words, line):
     try:
         fields = dict(map(_split_pair, words))
     except ValueError:
-        raise _malformed_fields(path, lineno, kind, words) from None
+        if kind != "NOTE":
+            raise _malformed_fields(path, lineno, kind, words) from None
+        fields = _guest_pairs(words)
     required = _REQUIRED_SETS.get(kind)
     if required is not None and not required <= fields.keys():
         missing = sorted(required - fields.keys())
@@ -132,6 +148,8 @@ def read_events(path, end=None):
             if line.startswith("#"):
                 if line.startswith("# end"):
                     _check_trailer(path, lineno, line, end)
+                elif line.startswith("# killed signal="):
+                    end.killed = line.split("=", 1)[1].strip()
                 continue
             words = line.split()
             if not words:
@@ -152,5 +170,6 @@ def read_events(path, end=None):
             end.events += 1
             yield Event(lineno, icount, kind, fields)
     if not end.complete:
-        warnings.warn(f"{path}: no '# end' trailer; the log was cut off "
+        killed = f" (Bochs killed by signal {end.killed})" if end.killed else ""
+        warnings.warn(f"{path}: no '# end' trailer; the log was cut off{killed} "
                       f"after {end.events} events", TruncatedLogWarning)

@@ -113,3 +113,19 @@ def test_kernel_announced_late_is_replayed(tmp_path):
     lines.insert(lines.index(next(l for l in lines if l.startswith("1000 "))), note.replace("600", "900"))
     a = analyze(write_log(tmp_path / "late.log", lines))
     assert list(a.c.visit_length) == K.VISIT_LENGTHS
+
+
+def test_vga_bios_banner_is_boot_not_a_phase(tmp_path):
+    lines = K.known_log_lines()
+    lines.insert(1, "150 MARK label=Bochs VBE Display Adapter enabled")
+    a = analyze(write_log(tmp_path / "vga.log", lines))
+    assert a.c.boot_kinds["MARK"] == 1
+    assert [p.label for p in a.c.phases] == ["(before first MARK)", "first phase", "second phase"]
+
+
+def test_cr3_flag_bits_do_not_split_address_spaces(tmp_path):
+    """CR3's low 12 bits (PWT, PCD) are not part of the directory address."""
+    lines = [l.replace(f"new={K.P1} ", "new=0x1000018 ") for l in K.known_log_lines()]
+    a = analyze(write_log(tmp_path / "pcd.log", lines))
+    assert [s.label for s in a.c.spaces] == ["kernel", "pid 1 init", "pid 2 sh"]
+    assert list(a.c.visit_length) == K.VISIT_LENGTHS

@@ -77,3 +77,16 @@ def test_truncated_log_reads_up_to_last_whole_line(tmp_path):
 def test_log_without_trailer_warns(tmp_path):
     events, end, warned = read_all(write_log(tmp_path / "t.log", K.known_log_lines(), trailer=False))
     assert len(events) == len(K.known_log_lines()) and not end.complete and warned
+
+
+def test_note_values_may_contain_spaces(tmp_path):
+    events, _, _ = read_all(write_log(tmp_path / "n.log", ["5 NOTE what=proc pid=2 cr3=0x1000 name=lua shell"]))
+    assert events[0].fields == {"what": "proc", "pid": "2", "cr3": "0x1000", "name": "lua shell"}
+
+
+def test_killed_log_names_the_signal(tmp_path):
+    p = tmp_path / "k.log"
+    p.write_text("# bounce-trace 1\n5 EXIT status=0\n# killed signal=15\n")
+    events, end, warned = read_all(str(p))
+    assert len(events) == 1 and end.killed == "15"
+    assert any("signal 15" in str(w.message) for w in warned)
