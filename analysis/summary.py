@@ -34,6 +34,12 @@ def visit_arrays(c):
     return length, cause, phase
 
 
+def _phase_slices(phases, visit_phase):
+    """(phase, first, end) of each phase's visits; visits come in phase order."""
+    bounds = np.searchsorted(visit_phase, np.arange(len(phases) + 1))
+    return [(p, bounds[i], bounds[i + 1]) for i, p in enumerate(phases)]
+
+
 def _space_row(s):
     return {"label": s.label, "cr3": hexa(s.cr3), "pid": s.pid, "name": s.name,
             "loads": s.loads, "instructions": s.resident, "user_ints": s.user_ints,
@@ -70,7 +76,7 @@ def summarize(a):
                        "old": hexa(m.old), "new": hexa(m.new), "source": m.source}
                       for m in c.moves]},
         "visits": dict(stats(length), by_cause={k: stats(length[cause == k]) for k in CAUSES}),
-        "phases": [_phase_row(p, length[phase == i]) for i, p in enumerate(c.phases)],
+        "phases": [_phase_row(p, length[lo:hi]) for p, lo, hi in _phase_slices(c.phases, phase)],
         "flags": len(c.flags),
     }
 

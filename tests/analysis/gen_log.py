@@ -147,8 +147,8 @@ def generate(out, events, seed=1, procs=3, moves_every=40):
     n = 0
     while log.events < events - 3:
         n += 1
-        if n % 2000 == 0:
-            m.mark(f"phase {n // 2000}")
+        if n % 500 == 0:
+            m.mark(f"phase {n // 500}")
         vec = rng.choices((0x80, 32, 14, 33), (60, 25, 12, 3))[0]
         work = int(rng.lognormvariate(7 if vec == 0x80 else 6, 0.8)) + 20
         move_to = None
