@@ -88,7 +88,6 @@ class Classifier:
         self.kinds = collections.Counter()
         self.boot_kinds = collections.Counter()
         self.vectors = collections.Counter()
-        self.boot_ints = 0
         self.spaces = [AddressSpace(KERNEL_INDEX, None)]
         self.by_cr3 = {}
         self.phases = [Phase("(before first MARK)", 0)]
@@ -102,20 +101,19 @@ class Classifier:
         self.load_icount = array.array("q")
         self.load_space = array.array("i")
         # Kernel visits, one entry per visit in each array.
-        self.visit_start = array.array("q")
         self.visit_length = array.array("q")
         self.visit_vector = array.array("h")
         self.visit_move = array.array("b")
         self.visit_phase = array.array("i")
-        self.visit_space = array.array("i")
         # Isolation findings for `check`: (icount, message).
         self.int_failures = []
         self.move_failures = []
         self._space = None          # loaded AddressSpace, None before paging
         self._booting = True
-        self._pending = []
-        self._last_int = None       # (vector, cpl) of the INT since the last CR3 load
-        self._visit = None          # (start icount, vector, from space) while in the kernel
+        self._pending = []          # events held until the kernel's CR3 is known
+        self._waiting = True
+        self._last_int = None       # vector of the last INT since the last CR3 load
+        self._visit = None          # (start icount, cause vector) while in the kernel
         self._visit_moved = False
         self._awaiting_kernel = None  # user-mode INT not yet followed by a kernel CR3 load
         self._unplaced_lidt = None    # window LIDT done under the kernel CR3
@@ -126,7 +124,7 @@ class Classifier:
     # -- feeding ---------------------------------------------------------
 
     def feed(self, ev):
-        if self.kernel_cr3 is None:
+        if self._waiting:
             if self._is_kernel_note(ev):
                 self._learn_kernel(ev.fields)
                 self._replay()
@@ -153,6 +151,7 @@ class Classifier:
         return ev.kind == "NOTE" and ev.fields["what"] == "kernel"
 
     def _learn_kernel(self, fields):
+        self._waiting = self.kernel_guessed = False
         self.kernel_cr3 = directory(fields["cr3"])
         self.kernel_idt = number(fields["idt"]) if "idt" in fields else None
         self.kernel_gdt = number(fields["gdt"]) if "gdt" in fields else None
@@ -165,6 +164,7 @@ class Classifier:
 
     def _guess_kernel(self):
         """No @kernel announcement: take the first CR3 loaded as the kernel's."""
+        self._waiting = False
         first = next((e for e in self._pending if e.kind == "CR3"), None)
         if first is not None:
             self.kernel_cr3 = directory(first.fields["new"])
@@ -181,8 +181,6 @@ class Classifier:
         self.kinds[ev.kind] += 1
         if self._is_boot(ev):
             self.boot_kinds[ev.kind] += 1
-            if ev.kind == "INT":
-                self.boot_ints += 1
             return
         self.phases[-1].kinds[ev.kind] += 1
         handler = self._handlers.get(ev.kind)
@@ -299,7 +297,7 @@ class Classifier:
             return                  # a reload, or paging switched on: no visit
         from_space = self.spaces[self.load_space[-2]]
         from_space.visits += 1
-        self._visit = (icount, self._last_int, from_space.index)
+        self._visit = (icount, self._last_int)
         self._visit_moved = False
         self._last_int = None
         self._close_span()
@@ -316,13 +314,11 @@ class Classifier:
         self._last_int = None
         if self._visit is None:
             return
-        start, vec, from_index = self._visit
-        self.visit_start.append(start)
+        start, vec = self._visit
         self.visit_length.append(ev.icount - start)
         self.visit_vector.append(-1 if vec is None else vec)
         self.visit_move.append(1 if self._visit_moved else 0)
         self.visit_phase.append(len(self.phases) - 1)
-        self.visit_space.append(from_index)
         self._visit = None
 
     def _on_LIDT(self, ev):

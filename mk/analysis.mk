@@ -41,4 +41,4 @@ report-shot: $(CHROMIUM_OK)
 	rm -f $$profile.log; echo $(REPORT:.html=.png)
 
 bench-analysis:
-	BOUNCE_BENCH=1 $(PY) -m pytest -q -s tests/analysis/test_bench.py
+	BOUNCE_BENCH=1 $(PY) -m pytest -q -s tests/analysis/test_analysis_bench.py

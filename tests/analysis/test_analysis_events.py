@@ -4,7 +4,7 @@ import warnings
 import pytest
 
 from analysis.events import LogEnd, LogFormatError, TruncatedLogWarning, read_events
-from conftest import write_log
+from analysis_helpers import write_log
 import known_logs as K
 
 

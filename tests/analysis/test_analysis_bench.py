@@ -8,7 +8,7 @@ import time
 import pytest
 
 import gen_log
-from conftest import PYTHON, REPO
+from analysis_helpers import PYTHON, REPO
 
 EVENTS = 10_000_000
 MEMORY_LIMIT_MB = 200

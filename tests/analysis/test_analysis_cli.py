@@ -4,7 +4,7 @@ import json
 import os
 import re
 
-from conftest import run_cli, write_log
+from analysis_helpers import run_cli, write_log
 import known_logs as K
 
 PLOTS = ("cr3_bands", "window_staircase", "visit_histogram", "cr3_rate")
