@@ -205,21 +205,32 @@ class Bochs:
 
 # -- command line ------------------------------------------------------------
 
+def echo_output(b, shown):
+    """Write COM1 bytes after offset shown to stdout; return the new offset."""
+    with b._cond:
+        fresh = b.output[shown:]
+    if fresh:
+        os.write(sys.stdout.fileno(), fresh)
+    return shown + len(fresh)
+
+
 def interactive(b):
-    """Terminal <-> COM1 until Bochs exits or the user types Ctrl-]."""
+    """Terminal <-> COM1 until Bochs exits (its status) or the user types
+    Ctrl-] (None)."""
     import termios
     import tty
     fd = sys.stdin.fileno()
     saved = termios.tcgetattr(fd)
     tty.setraw(fd)
+    # raw input (Ctrl-C reaches the guest), but let the terminal still
+    # turn the guest's "\n" into a new line
+    attrs = termios.tcgetattr(fd)
+    attrs[1] |= termios.OPOST | termios.ONLCR
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
     shown = 0
     try:
-        while b.proc.poll() is None or shown < len(b.output):
-            with b._cond:
-                fresh = b.output[shown:]
-            shown += len(fresh)
-            if fresh:
-                os.write(sys.stdout.fileno(), fresh)
+        while b.proc.poll() is None:
+            shown = echo_output(b, shown)
             ready, _, _ = select.select([fd], [], [], 0.05)
             if ready:
                 data = os.read(fd, 1024)
@@ -227,11 +238,24 @@ def interactive(b):
                     b.send(data.split(QUIT_KEY)[0])
                     return None
                 b.send(data)
-            if b._eof and b.proc.poll() is not None:
-                break
+        status = b.wait(5)
+        echo_output(b, shown)
+        return status
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-    return b.wait(5)
+
+
+def batch(b):
+    """COM1 to stdout until Bochs exits; its status (BochsError on timeout)."""
+    shown = 0
+    while b.proc.poll() is None:
+        shown = echo_output(b, shown)
+        if time.monotonic() > b._deadline:
+            b.wait(0)     # kills Bochs and raises BochsError
+        time.sleep(0.05)
+    status = b.wait(5)
+    echo_output(b, shown)
+    return status
 
 
 def main():
@@ -255,33 +279,21 @@ def main():
               file=sys.stderr)
     try:
         b.start()
-        if args.interactive:
-            print("runner: COM1 on this terminal; Ctrl-] quits\r", file=sys.stderr)
+        if not args.interactive:
+            status = batch(b)
+        else:
+            print("runner: COM1 on this terminal; Ctrl-] quits", file=sys.stderr)
             status = interactive(b)
             if status is None:
-                print("\r\nrunner: quit (Ctrl-])\r", file=sys.stderr)
+                print("\nrunner: quit (Ctrl-])", file=sys.stderr)
                 return 130
-        else:
-            shown = 0
-            while b.proc.poll() is None:
-                time.sleep(0.05)
-                with b._cond:
-                    fresh = b.output[shown:]
-                shown += len(fresh)
-                sys.stdout.buffer.write(fresh)
-                sys.stdout.buffer.flush()
-                if time.monotonic() > b._deadline:
-                    b.wait(0)     # raises BochsError after killing Bochs
-            status = b.wait(5)
-            sys.stdout.buffer.write(b.output[shown:])
-            sys.stdout.buffer.flush()
     except BochsError as e:
         print(f"runner: {e}", file=sys.stderr)
         return 124 if "time limit" in str(e) else 1
     finally:
         b.close()
-    if args.log:
-        print(f"runner: Bochs exited with status {status}; log: {args.log}", file=sys.stderr)
+    print(f"\nrunner: Bochs exited with status {status}"
+          + (f"; log: {args.log}" if args.log else ""), file=sys.stderr)
     return status
 
 
