@@ -55,7 +55,7 @@ w_common:
 window_tpl_entry2:
 	add D(WD_DELTA), %esp
 	mov D(WD_SAVED_PDE), %eax
-	mov D(WD_PDE_SLOT), %ecx
+	mov D(WD_PDE_SLOT_T), %ecx
 	mov %eax, %ss:(%ecx)
 	mov D(WD_WVA), %eax
 	invlpg %ss:(%eax)
@@ -91,7 +91,7 @@ window_tpl_df:
 window_tpl_df2:
 	add DF(WD_DELTA), %esp
 	mov DF(WD_SAVED_PDE), %eax
-	mov DF(WD_PDE_SLOT), %ecx
+	mov DF(WD_PDE_SLOT_T), %ecx
 	mov %eax, %ss:(%ecx)
 	mov DF(WD_WVA), %eax
 	invlpg %ss:(%eax)

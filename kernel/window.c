@@ -30,7 +30,7 @@ struct window_data {
 	uint32_t kcr3, ucr3, to_alias, to_window, delta, pde_slot, transit_pde, saved_pde;
 	uint32_t wva, kentry;
 	struct { uint16_t pad; struct dtr d; } __attribute__((packed)) kgdt, kidt, wgdt, widt;
-	uint32_t df_kentry, to_alias_df;
+	uint32_t df_kentry, to_alias_df, pde_slot_t;
 };
 
 _Static_assert(__builtin_offsetof(struct window_data, to_alias) == WD_TO_ALIAS, "layout");
@@ -38,6 +38,7 @@ _Static_assert(__builtin_offsetof(struct window_data, kentry) == WD_KENTRY, "lay
 _Static_assert(__builtin_offsetof(struct window_data, kgdt) + 2 == WD_KGDT, "layout");
 _Static_assert(__builtin_offsetof(struct window_data, widt) + 2 == WD_WIDT, "layout");
 _Static_assert(__builtin_offsetof(struct window_data, df_kentry) == WD_DF_KENTRY, "layout");
+_Static_assert(__builtin_offsetof(struct window_data, pde_slot_t) == WD_PDE_SLOT_T, "layout");
 _Static_assert(sizeof(struct window_data) == WD_SIZE, "layout");
 _Static_assert(WIN_DATA + WD_SIZE <= WIN_CODE, "window data overlaps the code");
 _Static_assert(WIN_IDT + NIDT * 8 <= WIN_GDT, "IDT overlaps the GDT");
@@ -55,14 +56,32 @@ static int stub_vector(int i) { return i < 48 ? i : SYSCALL_VECTOR; }
 /* Vectors a user may raise with int: the system call, int3 and into. */
 static int user_may_raise(int vec) { return vec == SYSCALL_VECTOR || vec == 3 || vec == 4; }
 
-/* The transit table maps W (and P, should they share a 4 MiB region, since
- * the hop runs at P) and nothing else. */
-static void transit_set(struct window *w, uint32_t va, uint32_t value)
+/* The transit table stands in for the kernel's entry for W's 4 MiB region
+ * while the CPU crosses over.  The crossing touches three pages: W, the
+ * window's frame P (the hop runs there), and the kernel page directory
+ * (to put the real entry back).  It maps those of them that lie in W's
+ * region; should W be the very page of the kernel directory, the directory
+ * is shown at a neighbouring page instead.  Returns the address through
+ * which the crossing reaches the kernel's entry for W. */
+static uint32_t transit_build(struct window *w, uint32_t va)
 {
 	uint32_t *t = (uint32_t *)w->transit;
-	t[PTX(va)] = value;
+	uint32_t kdir = (uint32_t)kernel_pgdir, slot = kdir + PDX(va) * 4;
+
+	for (int i = 0; i < w->ntransit; i++)
+		t[w->transit_ptx[i]] = 0;
+	w->ntransit = 0;
+	t[w->transit_ptx[w->ntransit++] = PTX(va)] = w->pa | PTE_P | PTE_W;
 	if (PDX(w->pa) == PDX(va))
-		t[PTX(w->pa)] = value ? (w->pa | PTE_P | PTE_W) : 0;
+		t[w->transit_ptx[w->ntransit++] = PTX(w->pa)] = w->pa | PTE_P | PTE_W;
+	if (PDX(kdir) == PDX(va)) {
+		uint32_t at = kdir;
+		while (at == va || at == w->pa)
+			at = PGADDR(PDX(va), (PTX(at) + 1) & 1023);
+		t[w->transit_ptx[w->ntransit++] = PTX(at)] = kdir | PTE_P | PTE_W;
+		slot = at + PDX(va) * 4;
+	}
+	return slot;
 }
 
 /* Everything in the window that names W. */
@@ -84,9 +103,7 @@ static void window_place(struct as *as, uint32_t va)
 	wtss(w, WIN_DFTSS)->eip = va + WIN_CODE + TPL_OFF(window_tpl_df);
 	wtss(w, WIN_DFTSS)->esp = va + WIN_DFSTACK;
 
-	if (w->va != va || !d->wva)
-		transit_set(w, w->va, 0);
-	transit_set(w, va, w->pa | PTE_P | PTE_W);
+	d->pde_slot_t = transit_build(w, va);
 	d->to_window = va + WIN_CODE + TPL_OFF(window_tpl_exit2);
 	d->delta = w->pa - va;
 	d->pde_slot = (uint32_t)&kernel_pgdir[PDX(va)];

@@ -18,6 +18,8 @@ struct window {
 	uint32_t va;       /* W: where it sits in the user address space */
 	uint32_t pa;       /* P: its frame, also its 1:1 address in the kernel */
 	uint32_t transit;  /* the transit page table: W -> P while crossing over */
+	uint16_t transit_ptx[3]; /* its entries in use (transit_build) */
+	int ntransit;
 	uint32_t moves;
 	uint32_t covered;  /* the user's PTE the window sits on (0 or a lazy reservation) */
 };

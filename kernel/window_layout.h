@@ -47,6 +47,7 @@
 #define WD_WIDT 66
 #define WD_DF_KENTRY 72    /* double_fault_user */
 #define WD_TO_ALIAS_DF 76  /* P + (w_df2 - start) */
-#define WD_SIZE 80
+#define WD_PDE_SLOT_T 80   /* the same kernel PDE, as seen while the transit table is in place */
+#define WD_SIZE 84
 
 #endif
