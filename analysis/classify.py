@@ -96,7 +96,9 @@ class Classifier:
         self.kernel_loads = 0
         self.user_loads = 0
         self.first_icount = None
+        self.kernel_start = None    # icount of the first event after BIOS/GRUB
         self.last_icount = 0
+        self.window_notes = []      # (icount, space index, va) of every @window
         # CR3 timeline: when each load happened and which space it loaded.
         self.load_icount = array.array("q")
         self.load_space = array.array("i")
@@ -182,6 +184,8 @@ class Classifier:
         if self._is_boot(ev):
             self.boot_kinds[ev.kind] += 1
             return
+        if self.kernel_start is None:
+            self.kernel_start = ev.icount
         self.phases[-1].kinds[ev.kind] += 1
         handler = self._handlers.get(ev.kind)
         if handler is not None:
@@ -238,6 +242,7 @@ class Classifier:
             self._new_space(cr3, pid, name)
 
     def _on_window_note(self, ev, space, va):
+        self.window_notes.append((ev.icount, space.index, va))
         if space.window_va is not None and space.window_va != va:
             space.announced_moves += 1
             self.moves.append(Move(ev.icount, space.index, space.window_va, va, "announced"))

@@ -107,6 +107,8 @@ def _fields(path, lineno, kind, words, line):
 
 
 def _check_header(path, line):
+    if not line:
+        raise LogFormatError(path, 1, "empty log (Bochs wrote nothing)")
     if not line.startswith(HEADER_PREFIX):
         raise LogFormatError(path, 1, f"not a bounce trace (header {line.strip()!r})")
     version = line[len(HEADER_PREFIX):].strip()

@@ -31,6 +31,7 @@ BANDS_BINS = 4000
 RATE_BINS = 200
 ANNOTATED_MOVES = 30
 LABELLED_PHASES = 24
+LABEL_MIN_WIDTH = 0.02     # of the x range: narrower phases stay unlabelled
 NAMES = ("cr3_bands", "window_staircase", "visit_histogram", "cr3_rate")
 
 
@@ -39,18 +40,23 @@ def space_colour(index):
 
 
 def _span(c):
-    start = c.first_icount or 0
+    """The x range: from the kernel's first event (BIOS and GRUB can take
+    most of a short run) to the end of the log."""
+    start = c.kernel_start if c.kernel_start is not None else c.first_icount or 0
     return start, max(c.last_icount, start + 1)
 
 
 def _shade_phases(ax, c, labels=True):
-    """Alternate grey bands for MARK phases, labelled along the top."""
+    """Alternate grey bands for MARK phases; the wider ones labelled along the top."""
+    x0, x1 = _span(c)
     phases = c.phases[1:]              # the stretch before the first MARK is not a phase
     for n, p in enumerate(phases):
         end = max(p.end, p.start)
         ax.axvspan(p.start, end, color="0.5", alpha=0.08 if n % 2 else 0.16, lw=0, zorder=0)
-        if labels and len(phases) <= LABELLED_PHASES:
-            ax.text(p.start, 1.0, " " + p.label, transform=ax.get_xaxis_transform(),
+        wide = (end - p.start) >= LABEL_MIN_WIDTH * (x1 - x0)
+        if labels and wide and len(phases) <= LABELLED_PHASES:
+            label = p.label if len(p.label) <= 28 else p.label[:27] + "…"
+            ax.text(p.start, 1.0, " " + label, transform=ax.get_xaxis_transform(),
                     rotation=90, va="top", ha="left", fontsize=7, color="0.3", clip_on=True)
 
 
@@ -129,24 +135,27 @@ def window_staircase(a):
         ys = [y for _, y in s.staircase]
         last = icount[space == s.index]
         end = int(last[-1]) if len(last) else xs[-1]
-        ax.step(xs + [max(end, xs[-1])], ys + ys[-1:], where="post", color=space_colour(s.index),
+        colour = space_colour(s.index)
+        ax.step(xs + [max(end, xs[-1])], ys + ys[-1:], where="post", color=colour,
                 lw=1.6, label=f"{s.label} ({s.moves} moves)")
-        ax.plot(xs[1:], ys[1:], "o", color=space_colour(s.index), ms=4)
+        ax.plot(xs[:1], ys[:1], "o", mfc="white", color=colour, ms=5)     # placement
+        ax.plot(xs[1:], ys[1:], "o", color=colour, ms=4)                  # moves
+    points = sorted((x, y, s.index) for s in c.spaces[1:] for x, y in s.staircase)
+    for x, y, index in points[:ANNOTATED_MOVES]:
+        ax.annotate(f"{y:#x}", (x, y), textcoords="offset points", xytext=(4, 4),
+                    fontsize=7, color=space_colour(index))
+    if c.window_notes:
+        ax.plot([x for x, _, _ in c.window_notes], [va for _, _, va in c.window_notes], "x",
+                color="k", ms=5, label="@window announcement")
     lidt_moves = [m for m in c.moves if m.source == "lidt"]
-    for m in lidt_moves[:ANNOTATED_MOVES]:
-        ax.annotate(f"{m.new:#x}", (m.icount, m.new), textcoords="offset points", xytext=(4, 4),
-                    fontsize=7, color=space_colour(m.space))
-    announced = [m for m in c.moves if m.source == "announced"]
-    if announced:
-        ax.plot([m.icount for m in announced], [m.new for m in announced], "x", color="k", ms=5,
-                label="@window announcement")
     _hex_axis(ax)
     ax.set_xlim(x0, x1)
     ax.xaxis.set_major_formatter(EngFormatter())
     ax.set_xlabel("instructions retired")
     ax.set_ylabel("window IDT base (linear address)")
-    more = f", first {ANNOTATED_MOVES} annotated" if len(lidt_moves) > ANNOTATED_MOVES else ""
-    ax.set_title(f"Window IDT base per address space: {len(lidt_moves)} moves{more}")
+    more = f", first {ANNOTATED_MOVES} bases labelled" if len(points) > ANNOTATED_MOVES else ""
+    ax.set_title(f"Window IDT base per address space: {len(points) - len(lidt_moves)} "
+                 f"placements (open), {len(lidt_moves)} moves (filled){more}")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     return fig

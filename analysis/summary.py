@@ -60,7 +60,7 @@ def summarize(a):
     return {
         "log": a.path, "complete": a.complete, "events": a.events,
         "mode": c.mode, "exit_status": c.exit_status,
-        "icount": {"first": c.first_icount, "last": c.last_icount},
+        "icount": {"first": c.first_icount, "kernel_start": c.kernel_start, "last": c.last_icount},
         "kernel": {"cr3": hexa(c.kernel_cr3), "idt": hexa(c.kernel_idt),
                    "gdt": hexa(c.kernel_gdt), "guessed": c.kernel_guessed},
         "kinds": dict(c.kinds.most_common()),
@@ -108,6 +108,7 @@ def tables(s):
     overview = [["log", s["log"]], ["complete", "yes" if s["complete"] else "no (cut off)"],
                 ["events", _num(s["events"])], ["mode", s["mode"] or "-"],
                 ["instructions", _num((s["icount"]["last"] or 0) - (s["icount"]["first"] or 0))],
+                ["kernel's first event at icount", _num(s["icount"]["kernel_start"])],
                 ["kernel CR3", (s["kernel"]["cr3"] or "-")
                  + (" (guessed)" if s["kernel"]["guessed"] else "")],
                 ["CR3 loads to kernel / to user",

@@ -54,6 +54,9 @@ def test_malformed_line_reports_its_number(tmp_path, bad, lineno, words):
 
 def test_bad_header_and_version(tmp_path):
     p = tmp_path / "h.log"
+    p.write_text("")
+    with pytest.raises(LogFormatError, match="empty log"):
+        read_all(str(p))
     p.write_text("hello\n")
     with pytest.raises(LogFormatError, match="not a bounce trace"):
         read_all(str(p))
