@@ -24,9 +24,10 @@ CAPTIONS = {
     "cr3_bands": "Each row is one address space; a bar means its page directory was loaded "
                  "(drawn per pixel, so dense bouncing looks solid). The kernel row is red. "
                  "Grey bands are the phases between MARK lines.",
-    "window_staircase": "The window's IDT base in each address space's 4 GiB. A vertical step "
-                        "is a window move (LIDT to a new window base), labelled with its new "
-                        "address; crosses are the kernel's @window announcements; the dashed "
+    "window_staircase": "The window's IDT base in each address space's 4 GiB. An open circle "
+                        "is an address space's first window (placement); a vertical step to a "
+                        "filled dot is a window move (LIDT to a new window base). Bases are "
+                        "labelled; crosses are the kernel's @window announcements; the dashed "
                         "line is the kernel's own IDT.",
     "visit_histogram": "How many instructions each kernel visit took, from the CR3 load to the "
                        "kernel to the load back, stacked by what caused it. A visit that moved "
