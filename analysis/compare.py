@@ -3,8 +3,15 @@ from analysis import tables
 from analysis.vectors import CAUSES
 
 
+def _kernel_instructions(s):
+    """Instructions from the kernel's first event on: boot time is not the kernel's."""
+    icount = s["icount"]
+    start = icount["kernel_start"] if icount["kernel_start"] is not None else icount["first"]
+    return (icount["last"] or 0) - (start or 0)
+
+
 def _rate(s):
-    span = (s["icount"]["last"] or 0) - (s["icount"]["first"] or 0)
+    span = _kernel_instructions(s)
     loads = s["cr3_loads"]["to_kernel"] + s["cr3_loads"]["to_user"]
     return round(loads * 1e6 / span, 1) if span else None
 
@@ -13,7 +20,7 @@ def metrics(s):
     """(name, value) pairs worth comparing."""
     v = s["visits"]
     rows = [("events", s["events"]),
-            ("instructions", (s["icount"]["last"] or 0) - (s["icount"]["first"] or 0)),
+            ("instructions after boot", _kernel_instructions(s)),
             ("CR3 loads to kernel", s["cr3_loads"]["to_kernel"]),
             ("CR3 loads to user", s["cr3_loads"]["to_user"]),
             ("CR3 loads per million instructions", _rate(s)),

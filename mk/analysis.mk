@@ -18,7 +18,8 @@ analyze:
 	@test -n "$(LOG)" || { echo "usage: make analyze LOG=path/to/trace.log" >&2; exit 2; }
 	@$(ANALYSIS) report $(LOG) --out $(ANALYZE_DIR)/$(basename $(notdir $(LOG)))
 
-demo-report:
+# `make demo` boots the kernel into $(DEMO_LOG) and ends with this.
+demo-report: $(DEMO_LOG)
 	@$(ANALYSIS) report $(DEMO_LOG) --out $(OUT)/demo
 
 $(CHROMIUM_OK): mk/analysis.mk
