@@ -268,10 +268,16 @@ class Classifier:
         self._last_int = vec
         if cpl != 3:
             return
+        pending = self._awaiting_kernel
+        if pending is not None and pending.icount == ev.icount:
+            # The delivery of `pending` faulted (say INT n through a DPL 0
+            # gate): the log shows both, and this exception is what entered.
+            self._awaiting_kernel = ev
+            return
         self._close_span()
         self._space_of(directory(ev.fields["cr3"])).user_ints += 1
-        if self._awaiting_kernel is not None:
-            self._int_failure(self._awaiting_kernel, "another user-mode INT came first")
+        if pending is not None:
+            self._int_failure(pending, "another user-mode INT came first")
         self._awaiting_kernel = ev
 
     def _on_CR3(self, ev):

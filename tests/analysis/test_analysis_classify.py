@@ -138,3 +138,16 @@ def test_log_without_kernel_announcement_guesses_and_fails_check(tmp_path):
     assert list(a.c.visit_length) == K.VISIT_LENGTHS
     result = check(a)
     assert not result["ok"] and "never announced" in result["checks"][1]["messages"][0]
+
+
+def test_faulting_delivery_is_one_entry(tmp_path):
+    """INT 0x30 through a DPL 0 gate logs vector 48, then the #GP it raised,
+    at the same icount; the kernel is entered once, through the #GP."""
+    lines = K.known_log_lines()
+    i = lines.index(next(l for l in lines if l.startswith("1000 INT")))
+    lines[i:i + 1] = [f"1000 {K.user_int(48, 'soft', K.P1)}",
+                      f"1000 {K.user_int(13, 'exc', K.P1)}"]
+    a = analyze(write_log(tmp_path / "gp.log", lines))
+    assert check(a)["ok"]
+    assert list(a.c.visit_vector)[0] == 13
+    assert a.c.spaces[1].user_ints == 3
