@@ -9,7 +9,7 @@ import array
 import collections
 import warnings
 
-from analysis.events import number, read_events, LogEnd
+from analysis.events import LogEnd, LogFormatError, number, read_events
 
 BOOT_EIP_LIMIT = 1 << 20       # BIOS and GRUB run below 1 MiB
 KERNEL_INDEX = 0               # the kernel's AddressSpace.index
@@ -78,7 +78,8 @@ class Span:
 
 
 class Classifier:
-    def __init__(self):
+    def __init__(self, path="<log>"):
+        self.path = path
         self.kernel_cr3 = None
         self.kernel_idt = None
         self.kernel_gdt = None
@@ -128,7 +129,7 @@ class Classifier:
     def feed(self, ev):
         if self._waiting:
             if self._is_kernel_note(ev):
-                self._learn_kernel(ev.fields)
+                self._blaming(ev, self._learn_kernel, ev.fields)
                 self._replay()
             else:
                 self._pending.append(ev)
@@ -177,6 +178,20 @@ class Classifier:
         self._replay()
 
     def _handle(self, ev):
+        self._blaming(ev, self._classify, ev)
+
+    def _blaming(self, ev, func, *args):
+        """Run func; a value the format allows but we cannot use (a NOTE
+        without cr3=, an address that is not a number) is the log's fault,
+        reported with ev's line like any other format error."""
+        try:
+            func(*args)
+        except KeyError as e:
+            raise LogFormatError(self.path, ev.line, f"{ev.kind} event lacks key {e}") from None
+        except ValueError as e:
+            raise LogFormatError(self.path, ev.line, f"{ev.kind} event has a bad value: {e}") from None
+
+    def _classify(self, ev):
         if self.first_icount is None:
             self.first_icount = ev.icount
         self.last_icount = ev.icount
@@ -401,7 +416,7 @@ class Analysis:
 
 def analyze(path):
     end = LogEnd()
-    c = Classifier()
+    c = Classifier(path)
     for ev in read_events(path, end):
         c.feed(ev)
     c.finish(truncated=not end.complete)

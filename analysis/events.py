@@ -26,7 +26,6 @@ REQUIRED_KEYS = {
     "FLAG": ("kind", "cpl", "eip", "cr3"),
     "EXIT": ("status",),
 }
-KINDS = tuple(REQUIRED_KEYS)
 
 Event = collections.namedtuple("Event", "line icount kind fields")
 

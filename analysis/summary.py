@@ -2,7 +2,6 @@
 and the tables people read, built from that data."""
 import numpy as np
 
-from analysis.classify import analyze
 from analysis.vectors import CAUSES, cause_category, vector_name
 
 
@@ -79,10 +78,6 @@ def summarize(a):
         "phases": [_phase_row(p, length[lo:hi]) for p, lo, hi in _phase_slices(c.phases, phase)],
         "flags": len(c.flags),
     }
-
-
-def summary_of(path):
-    return summarize(analyze(path))
 
 
 # -- tables: (title, headers, rows) -----------------------------------------

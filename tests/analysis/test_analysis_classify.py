@@ -4,6 +4,7 @@ import pytest
 
 from analysis.check import check
 from analysis.classify import analyze
+from analysis.events import LogFormatError
 from analysis.summary import summarize, visit_arrays
 from analysis_helpers import write_log
 import known_logs as K
@@ -151,3 +152,16 @@ def test_faulting_delivery_is_one_entry(tmp_path):
     assert check(a)["ok"]
     assert list(a.c.visit_vector)[0] == 13
     assert a.c.spaces[1].user_ints == 3
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("what=kernel cr3=0x200000", "what=kernel", "lacks key 'cr3'"),
+    ("new_base=0x40000000 new_limit", "new_base=0x4zz new_limit", "bad value"),
+])
+def test_unusable_values_are_format_errors(tmp_path, old, new, words):
+    lines = K.known_log_lines()
+    n = next(i for i, l in enumerate(lines) if old in l)
+    lines[n] = lines[n].replace(old, new)
+    with pytest.raises(LogFormatError, match=words) as err:
+        analyze(write_log(tmp_path / "v.log", lines))
+    assert err.value.line == n + 2
