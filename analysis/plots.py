@@ -31,6 +31,7 @@ BANDS_BINS = 4000
 RATE_BINS = 200
 ANNOTATED_MOVES = 30
 LABELLED_PHASES = 24
+LEGEND_SPACES = 12         # address spaces named in a legend; colours repeat anyway
 LABEL_MIN_WIDTH = 0.02     # of the x range: narrower phases stay unlabelled
 NAMES = ("cr3_bands", "window_staircase", "visit_histogram", "cr3_rate")
 
@@ -107,7 +108,7 @@ def cr3_bands(a):
     ax.set_xlabel("instructions retired")
     ax.set_ylabel("address space (CR3)")
     ax.set_title("Loaded page directory over time (kernel in red, MARK phases shaded)")
-    handles = [Patch(color=space_colour(s.index), label=s.label) for s in rows[:12]]
+    handles = [Patch(color=space_colour(s.index), label=s.label) for s in rows[:LEGEND_SPACES]]
     handles.append(Patch(color="0.5", alpha=0.16, label="MARK phase"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     return fig
@@ -128,16 +129,18 @@ def window_staircase(a):
     _shade_phases(ax, c, labels=False)
     if c.kernel_idt is not None:
         ax.axhline(c.kernel_idt, color=KERNEL_COLOUR, ls="--", lw=1, label=f"kernel IDT {c.kernel_idt:#x}")
+    shown = 0
     for s in c.spaces[1:]:
         if not s.staircase:
             continue
+        shown += 1
         xs = [x for x, _ in s.staircase]
         ys = [y for _, y in s.staircase]
         last = icount[space == s.index]
         end = int(last[-1]) if len(last) else xs[-1]
         colour = space_colour(s.index)
         ax.step(xs + [max(end, xs[-1])], ys + ys[-1:], where="post", color=colour,
-                lw=1.6, label=f"{s.label} ({s.moves} moves)")
+                lw=1.6, label=f"{s.label} ({s.moves} moves)" if shown <= LEGEND_SPACES else None)
         ax.plot(xs[:1], ys[:1], "o", mfc="white", color=colour, ms=5)     # placement
         ax.plot(xs[1:], ys[1:], "o", color=colour, ms=4)                  # moves
     points = sorted((x, y, s.index) for s in c.spaces[1:] for x, y in s.staircase)
