@@ -73,9 +73,10 @@ def suite():
         pytest.fail(f"{ISO.relative_to(ROOT)} is missing: run `make {ISO.relative_to(ROOT)}`")
     OUT.mkdir(parents=True, exist_ok=True)
     trace = OUT / "trace.log"
-    with Bochs(iso=ISO, trace=trace, log=OUT / "console.txt") as vm:
-        status = vm.wait(timeout=BOOT_TIMEOUT)
-        console = vm.output()
+    with Bochs(ISO, log=trace, timeout=BOOT_TIMEOUT) as vm:
+        status = vm.wait()
+        console = vm.output.decode(errors="replace")
+    (OUT / "console.txt").write_text(console)
     return Suite(console, status, trace)
 
 

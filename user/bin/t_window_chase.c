@@ -109,7 +109,8 @@ int main(void)
 		timer_bad += !timer_ticks_in_user_mode();
 		sixteenths |= 1u << (w.va >> 28);
 		if (i % 100 == 99)
-			diag("round %d: window at %#x, %u moves", i + 1, after.va, after.moves);
+			diag("round %d: window at %#x, %u moves, tick %u", i + 1,
+			     after.va, after.moves, ticks());
 	}
 	for (i = 0; i < ROUNDS; i++)
 		lost += *slot_of(i) != tag_of(i);
