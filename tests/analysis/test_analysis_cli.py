@@ -60,9 +60,8 @@ def test_check_json_shape(tmp_path):
     assert all({"ok", "failures", "messages", "what"} <= set(c) for c in result["checks"])
 
 
-def test_report_embeds_every_plot(tmp_path, synthetic_log):
-    out_dir = tmp_path / "rep"
-    out = run_cli("report", synthetic_log, "--out", str(out_dir))
+def test_report_embeds_every_plot(synthetic_report):
+    out, out_dir = synthetic_report
     assert out.returncode == 0 and out.stdout.strip().endswith("report.html")
     page = (out_dir / "report.html").read_text()
     for name in PLOTS:
@@ -74,10 +73,9 @@ def test_report_embeds_every_plot(tmp_path, synthetic_log):
     assert not re.search(r'src="(?!data:)', page)          # nothing to fetch: self-contained
 
 
-def test_report_counts_match_the_raw_log(tmp_path, synthetic_log):
+def test_report_counts_match_the_raw_log(synthetic_log, synthetic_report):
     """Counts in summary.json equal counts taken from the raw text here."""
-    run_cli("report", synthetic_log, "--out", str(tmp_path / "rep"))
-    s = json.loads((tmp_path / "rep" / "summary.json").read_text())
+    s = json.loads((synthetic_report[1] / "summary.json").read_text())
     raw = [l.split() for l in open(synthetic_log) if not l.startswith("#")]
     kinds = {}
     for words in raw:
