@@ -104,8 +104,8 @@ int main(int argc, char **argv)
 	   (uint32_t)argv[0] >= STACK_BOTTOM && strlen(argv[0]) > 0,
 	   "argv on the top stack page: argc=%d argv[0]=\"%s\"", argc,
 	   argc >= 1 ? argv[0] : "");
-	ok((uint32_t)&local >= STACK_BOTTOM, "running on the top stack (%p)",
-	   (void *)&local);
+	ok((uint32_t)&local >= STACK_BOTTOM, "running on the top stack (%#x)",
+	   (uint32_t)&local);
 	ok(roundtrip(0x00000000u, 1), "page 0x00000000 maps, holds data, unmaps");
 	ok(null_page_faults_after_unmap(),
 	   "reading page 0 after unmap kills the reader (#PF)");

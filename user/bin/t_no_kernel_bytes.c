@@ -80,8 +80,8 @@ int main(void)
 	   "mapped 4 MiB eagerly at %#x and 4 MiB lazily at %#x", EAGER, LAZY);
 
 	hits = canary_hits((uint32_t)__image_start, image_end - (uint32_t)__image_start);
-	ok(hits == 0, "not in the program image [%p, %#x) (%u hits)",
-	   (void *)__image_start, image_end, hits);
+	ok(hits == 0, "not in the program image [%#x, %#x) (%u hits)",
+	   (uint32_t)__image_start, image_end, hits);
 	hits = canary_hits(STACK_BOTTOM, 0u - STACK_BOTTOM);
 	ok(hits == 0, "not in the 64 KiB stack (%u hits)", hits);
 	hits = canary_hits(EAGER, REGION_PAGES * PAGE_SIZE);
