@@ -98,6 +98,7 @@ static void proc_free(struct proc *p)
 	kfree(p->out);
 	p->kstack = 0;
 	p->out = 0;
+	p->parent = 0;
 	p->state = P_UNUSED;
 }
 
@@ -376,7 +377,7 @@ int proc_wait(int pid, int *status)
 	for (;;) {
 		int children = 0;
 		for (struct proc *p = proctab; p < proctab + NPROC; p++) {
-			if (p->parent != self || (pid != -1 && p->pid != pid))
+			if (p->state == P_UNUSED || p->parent != self || (pid != -1 && p->pid != pid))
 				continue;
 			children++;
 			if (p->state == P_ZOMBIE) {
