@@ -28,6 +28,7 @@ OUT = ROOT / "out" / "test_4gb"
 PROGRAMS = sorted(p.stem for p in (ROOT / "user" / "bin").glob("t_*.c"))
 BOOT_TIMEOUT = 900          # seconds of host time for the whole suite (≈ 3 min)
 CHASE_ROUNDS = 1000         # t_window_chase's ROUNDS
+PAIR_ROUNDS = 200           # t_window_pair's ROUNDS
 PAGE = 4096
 
 PROGRAM_LINE = re.compile(r"^# program (\S+) pid (\d+)$")
@@ -47,10 +48,10 @@ class Suite:
 
 def read_log(trace):
     """The events these tests judge, from one pass over the log: FLAGs,
-    @proc and @window announcements, LTRs and LIDTs."""
-    log = {"FLAG": [], "proc": [], "window": [], "LTR": [], "LIDT": []}
+    @kernel, @proc and @window announcements, LTRs and LIDTs."""
+    log = {"FLAG": [], "kernel": [], "proc": [], "window": [], "LTR": [], "LIDT": []}
     for e in read_events(trace):
-        if e.kind == "NOTE" and e.fields["what"] in ("proc", "window"):
+        if e.kind == "NOTE" and e.fields["what"] in ("kernel", "proc", "window"):
             log[e.fields["what"]].append(e)
         elif e.kind in log:
             log[e.kind].append(e)
@@ -122,15 +123,16 @@ def test_no_isolation_flags(suite):
     assert not flags, f"{len(flags)} isolation flags, first ones:\n" + "\n".join(flags[:10])
 
 
-def chase_span(suite):
-    """(start, end) icounts while t_window_chase's process exists: from its
-    @proc announcement to the next one (it forks nothing), and its CR3."""
+def program_span(suite, name):
+    """(start, end, cr3): the icounts from the program's first @proc
+    announcement to the next one of another program (its forked children
+    share its name), and the CR3 of its first process."""
     procs = suite.log["proc"]
     for i, e in enumerate(procs):
-        if e.fields.get("name") == "t_window_chase":
-            end = procs[i + 1].icount if i + 1 < len(procs) else float("inf")
-            return e.icount, end, number(e.fields["cr3"])
-    pytest.fail("the kernel never announced t_window_chase (@proc)")
+        if e.fields.get("name") == name:
+            later = (p.icount for p in procs[i + 1:] if p.fields.get("name") != name)
+            return e.icount, next(later, float("inf")), number(e.fields["cr3"])
+    pytest.fail(f"the kernel never announced {name} (@proc)")
 
 
 def chase_windows(suite, start, end, cr3):
@@ -147,7 +149,7 @@ def chase_windows(suite, start, end, cr3):
 
 
 def test_window_chase_reloads_descriptor_tables(suite):
-    start, end, cr3 = chase_span(suite)
+    start, end, cr3 = program_span(suite, "t_window_chase")
     windows, covered = chase_windows(suite, start, end, cr3)
     during = [e for e in suite.log["LTR"] + suite.log["LIDT"] if start <= e.icount < end]
     ltr = sum(number(e.fields["base"]) // PAGE in covered
@@ -158,3 +160,16 @@ def test_window_chase_reloads_descriptor_tables(suite):
     assert len(windows) >= CHASE_ROUNDS, "distinct window addresses announced"
     assert ltr >= CHASE_ROUNDS, "LTR of a TSS inside the window"
     assert lidt >= CHASE_ROUNDS, "LIDT moving the IDT into the window"
+
+
+def test_window_pair_switches_windows(suite):
+    """Parent and child of t_window_pair keep their windows at different
+    addresses; the emulator must see the IDT move between them again and
+    again as the scheduler interleaves them."""
+    start, end, _ = program_span(suite, "t_window_pair")
+    kernel_idt = {number(e.fields["idt"]) for e in suite.log["kernel"]}
+    bases = [number(e.fields["new_base"]) for e in suite.log["LIDT"]
+             if start <= e.icount < end and number(e.fields["new_base"]) not in kernel_idt]
+    switches = sum(a != b for a, b in zip(bases, bases[1:]))
+    assert len(set(bases)) >= 2, "user IDT bases while t_window_pair ran"
+    assert switches >= PAIR_ROUNDS // 2, "IDT moves between the two windows"
