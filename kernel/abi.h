@@ -27,7 +27,15 @@
 #define SYS_window_move 13  /* (va)                       -> 0                    */
 #define SYS_canary      14  /* ()                         -> the kernel's canary word */
 #define SYS_getppid     15  /* ()                         -> parent pid           */
-#define NSYSCALL        16
+#define SYS_mark        16  /* (const char *label)        -> 0   a MARK event in the instrumentation log */
+#define SYS_copybench   17  /* (op, buf, len)             -> 0   copy through a kernel buffer (benchmarks) */
+#define NSYSCALL        18
+
+/* SYS_copybench ops: the kernel's 4 KiB scratch buffer and the user's. */
+#define COPYBENCH_IN     0  /* copyin(buf -> scratch)                  */
+#define COPYBENCH_OUT    1  /* copyout(scratch -> buf)                 */
+#define COPYBENCH_MEMCPY 2  /* memcpy(scratch -> scratch2): the floor  */
+#define COPYBENCH_MAX 4096
 
 /* Errors (Linux's numbers, so strerror tables elsewhere agree). */
 #define ESRCH    3

@@ -4,6 +4,8 @@
 #include "abi.h"
 #include "canary.h"
 #include "copy.h"
+#include "debugport.h"
+#include "klib.h"
 #include "proc.h"
 #include "stats.h"
 #include "trap.h"
@@ -11,6 +13,7 @@
 #include "window.h"
 
 #define WRITE_CHUNK 256
+#define MARK_MAX 96
 
 static int sys_exit(struct trapframe *tf)
 {
@@ -74,6 +77,36 @@ static int sys_wait(struct trapframe *tf)
 	return pid;
 }
 
+static int sys_mark(struct trapframe *tf)
+{
+	char label[MARK_MAX];
+	int n = copyinstr(curproc->as, label, tf->ebx, sizeof label);
+	if (n < 0)
+		return n;
+	mark(label);
+	return 0;
+}
+
+/* The same 4 KiB moved three ways, so a benchmark can compare copyin and
+ * copyout with a plain kernel memcpy of the same length. */
+static int sys_copybench(struct trapframe *tf)
+{
+	static char scratch[COPYBENCH_MAX], scratch2[COPYBENCH_MAX];
+	uint32_t op = tf->ebx, buf = tf->ecx, len = tf->edx;
+	if (len > COPYBENCH_MAX)
+		return -EINVAL;
+	switch (op) {
+	case COPYBENCH_IN:
+		return copyin(curproc->as, scratch, buf, len);
+	case COPYBENCH_OUT:
+		return copyout(curproc->as, buf, scratch, len);
+	case COPYBENCH_MEMCPY:
+		memcpy(scratch2, scratch, len);
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static int sys_window(struct trapframe *tf)
 {
 	struct window *w = &curproc->as->win;
@@ -92,7 +125,7 @@ static int (*const calls[NSYSCALL])(struct trapframe *) = {
 	[SYS_map] = sys_map,         [SYS_map_frames] = sys_map_frames, [SYS_unmap] = sys_unmap,
 	[SYS_fork] = sys_fork,       [SYS_thread] = sys_thread,       [SYS_wait] = sys_wait,
 	[SYS_window] = sys_window,   [SYS_window_move] = sys_window_move, [SYS_canary] = sys_canary,
-	[SYS_getppid] = sys_getppid,
+	[SYS_getppid] = sys_getppid, [SYS_mark] = sys_mark,     [SYS_copybench] = sys_copybench,
 };
 
 void syscall(struct trapframe *tf)
