@@ -16,8 +16,6 @@
 #define LAZY  0x60400000u	/* 4 MiB reserved, zero-filled by the scan */
 #define WINDOW_READS 32
 
-extern char __image_start[], _end[];
-
 static uint32_t hidden;		/* canary ^ MASK */
 static volatile uint32_t mask = MASK;
 

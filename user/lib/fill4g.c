@@ -68,7 +68,7 @@ void fill4g_map(struct fill4g *f)
 	}
 	f->mapped = REGION_PAGES;
 	for (r = 0; r < NPAGES_4G / REGION_PAGES; r++) {
-		free_runs(r, (int)f->src_region, &f->w, share_run, f);
+		free_runs(r, f->src_region, &f->w, share_run, f);
 		if (r % 128 == 127)
 			diag("mapped regions 0..%u: %u pages", r, f->mapped);
 	}

@@ -6,8 +6,6 @@
  */
 #include "user.h"
 
-extern char __image_start[], _end[];
-
 static uint32_t image_first(void) { return PAGE_OF(__image_start); }
 static uint32_t image_last(void)  { return PAGE_OF((uint32_t)_end - 1); }
 
@@ -28,24 +26,21 @@ int window_page(const struct window_info *w, uint32_t page)
 	return page - PAGE_OF(w->va) < w->pages;
 }
 
-uint32_t free_runs(uint32_t r, int busy, const struct window_info *w,
-		   void (*fn)(uint32_t first, uint32_t n, void *arg), void *arg)
+void free_runs(uint32_t r, uint32_t busy, const struct window_info *w,
+	       void (*fn)(uint32_t first, uint32_t n, void *arg), void *arg)
 {
 	uint32_t page = r * REGION_PAGES, end = page + REGION_PAGES;
-	uint32_t first, total = 0;
+	uint32_t first;
 
-	if ((int)r == busy)
-		return 0;
+	if (r == busy)
+		return;
 	while (page < end) {
 		while (page < end && (own_page(page) || window_page(w, page)))
 			page++;
 		first = page;
 		while (page < end && !own_page(page) && !window_page(w, page))
 			page++;
-		if (page > first) {
+		if (page > first)
 			fn(first, page - first, arg);
-			total += page - first;
-		}
 	}
-	return total;
 }

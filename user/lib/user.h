@@ -56,6 +56,8 @@ void done(void) __attribute__((noreturn));
 #define REGION_PAGES 1024u		/* pages in one page table's 4 MiB */
 #define STACK_BOTTOM 0xFFFF0000u	/* 16 stack pages at the very top */
 
+extern char __image_start[], _end[];	/* the program's image (user.ld) */
+
 #define PAGE_OF(va)   ((uint32_t)(va) >> 12)
 #define VA_OF(page)   ((uint32_t)(page) << 12)
 
@@ -64,11 +66,10 @@ uint32_t own_page_count(void);
 int window_page(const struct window_info *w, uint32_t page);
 
 /* Calls fn(first, n, arg) for every maximal run of pages inside 4 MiB
- * region r that is neither the program's own, nor in the window, nor in
- * the region `busy` (a region the caller already uses; -1 for none).
- * Returns the number of pages handed to fn. */
-uint32_t free_runs(uint32_t r, int busy, const struct window_info *w,
-		   void (*fn)(uint32_t first, uint32_t n, void *arg), void *arg);
+ * region r that are neither the program's own nor the window's; nothing
+ * for r == busy (a region the caller already uses). */
+void free_runs(uint32_t r, uint32_t busy, const struct window_info *w,
+	       void (*fn)(uint32_t first, uint32_t n, void *arg), void *arg);
 
 /* fill4g.c — cover the space with 1024 shared frames (tests 1 and 5) */
 struct fill4g {
