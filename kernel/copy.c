@@ -18,15 +18,20 @@ static uint32_t slot_region;
 
 /* Show the user's 4 MiB region around uva in the slot; the kernel address
  * of uva, or 0 if the user has nothing there. */
+static uint32_t *slot_entry(void)
+{
+	return (uint32_t *)rcr3() + copy_slot_pdx; /* the kernel's own, or (shared layout) the running process's */
+}
+
 static uint32_t slot_open(struct as *as, uint32_t uva)
 {
 	uint32_t pde = ((uint32_t *)as->pgdir)[PDX(uva)];
-	if (!(pde & PTE_P))
-		return 0;
+	if ((pde & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
+		return 0; /* nothing there, or the kernel's own entry (shared layout) */
 	slot_as = as;
 	slot_region = uva & ~(LARGE_PGSIZE - 1);
-	kernel_pgdir[COPY_SLOT_PDX] = pde;
-	return COPY_SLOT_VA + (uva - slot_region);
+	*slot_entry() = pde;
+	return (copy_slot_pdx << 22) + (uva - slot_region);
 }
 
 /* Forget what the TLB learnt through the slot, so the next use (perhaps of
@@ -36,7 +41,7 @@ static void slot_close(uint32_t kva, uint32_t n)
 	uint32_t pages = (PGOFF(kva) + n + PGSIZE - 1) / PGSIZE; /* kva + n may wrap to 0 */
 	for (uint32_t i = 0; i < pages; i++)
 		invlpg(ROUNDDOWN(kva, PGSIZE) + i * PGSIZE);
-	kernel_pgdir[COPY_SLOT_PDX] = 0;
+	*slot_entry() = 0;
 	slot_as = 0;
 }
 
@@ -108,8 +113,8 @@ int copy_fault(struct trapframe *tf, uint32_t cr2)
 {
 	if (tf->eip < (uint32_t)copy_fault_lo || tf->eip >= (uint32_t)copy_fault_hi)
 		return 0;
-	if (slot_as && PDX(cr2) == COPY_SLOT_PDX &&
-	    as_fault(slot_as, slot_region + (cr2 - COPY_SLOT_VA), tf->err | PFERR_U) == 0) {
+	if (slot_as && PDX(cr2) == copy_slot_pdx &&
+	    as_fault(slot_as, slot_region + (cr2 - (copy_slot_pdx << 22)), tf->err | PFERR_U) == 0) {
 		invlpg(cr2);
 		return 1;
 	}

@@ -73,6 +73,11 @@ static void dfault_tss_init(void)
 	/* cr3 is filled in once the kernel directory exists (kvm_init). */
 }
 
+void kernel_tss_set_esp0(uint32_t esp0)
+{
+	boot_tss.esp0 = esp0;
+}
+
 void dfault_tss_set_cr3(uint32_t cr3)
 {
 	dfault_tss.cr3 = cr3;

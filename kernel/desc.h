@@ -56,5 +56,6 @@ extern const struct dtr kernel_gdt_desc, kernel_idt_desc;
 void desc_init(void);
 void tss_load(uint32_t base); /* point SEL_TSS at base and load TR */
 void dfault_tss_set_cr3(uint32_t cr3);
+void kernel_tss_set_esp0(uint32_t esp0); /* the shared layout's stack switch */
 
 #endif

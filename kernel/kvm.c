@@ -13,6 +13,8 @@
 #include "x86.h"
 
 uint32_t kernel_pgdir[1024] __attribute__((aligned(4096)));
+uint32_t copy_slot_pdx;
+enum layout kernel_layout;
 static uint32_t low_table[1024] __attribute__((aligned(4096)));
 static uint32_t ram_top;
 
@@ -21,16 +23,23 @@ uint32_t kvm_ram_top(void)
 	return ram_top;
 }
 
+uint32_t kvm_end(void)
+{
+	return (copy_slot_pdx + 1) << 22;
+}
+
 int kvm_phys_ok(uint32_t pa, uint32_t len)
 {
 	return pa >= PGSIZE && len <= ram_top && pa <= ram_top - len;
 }
 
-void kvm_init(uint32_t top)
+void kvm_init(uint32_t top, enum layout layout)
 {
-	if (top > COPY_SLOT_VA)
-		top = COPY_SLOT_VA; /* the copy slots sit above RAM */
+	kernel_layout = layout;
+	if (top > 0x3FC00000u)
+		top = 0x3FC00000u; /* RAM and the slot stay below user programs (0x40000000) */
 	ram_top = ROUNDUP(top, LARGE_PGSIZE);
+	copy_slot_pdx = PDX(ram_top);
 	for (uint32_t i = 1; i < 1024; i++)
 		low_table[i] = (i * PGSIZE) | PTE_P | PTE_W;
 	kernel_pgdir[0] = (uint32_t)low_table | PTE_P | PTE_W;
@@ -41,4 +50,13 @@ void kvm_init(uint32_t top)
 	lcr4(rcr4() | CR4_PSE);
 	lcr3((uint32_t)kernel_pgdir);
 	lcr0(rcr0() | CR0_PG | CR0_WP);
+}
+
+/* The shared layout: the kernel's entries, supervisor-only, in a user
+ * directory.  The copy slot's entry stays per directory (copy.c writes it
+ * into whichever directory is loaded). */
+void kvm_share(uint32_t *pgdir)
+{
+	for (uint32_t pdx = 0; pdx < copy_slot_pdx; pdx++)
+		pgdir[pdx] = kernel_pgdir[pdx];
 }

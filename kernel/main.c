@@ -5,6 +5,9 @@
  *   run=prog1,prog2,...   spawn each user program in turn, then exit the
  *                         emulator with 0 iff all of them exited 0
  *   exit                  exit the emulator with 0 right after boot
+ *   mode=shared           the conventional layout for comparison: the
+ *                         kernel mapped supervisor-only into every process,
+ *                         no window, no CR3 switch on entry (kvm.h)
  * otherwise the Lua shell starts on COM1.
  */
 #include "bootmod.h"
@@ -23,6 +26,7 @@
 #include "shell/shell.h"
 #include "stats.h"
 #include "timer.h"
+#include "trap.h"
 
 #define HEAP_BYTES (16u << 20)
 
@@ -103,14 +107,17 @@ static void runner_thread(void)
 
 void kmain(uint32_t magic, uint32_t mbi)
 {
-	char arg[8];
+	char arg[16];
 	serial_init();
 	kprintf("\nBounce: a kernel with its own address space (i686)\n");
 	bootinfo_parse(magic, mbi, &boot);
 	desc_init();
 	pic_init();
-	kvm_init(boot.ram_top);
-	announce("mode name=bounce");
+	cmdline_get("mode", arg, sizeof arg);
+	kvm_init(boot.ram_top, strcmp(arg, "shared") == 0 ? LAYOUT_SHARED : LAYOUT_BOUNCE);
+	if (kernel_layout == LAYOUT_SHARED)
+		trap_init_shared();
+	announce("mode name=%s", kernel_layout == LAYOUT_SHARED ? "shared" : "bounce");
 	announce("kernel cr3=0x%08x idt=0x%08x gdt=0x%08x", (uint32_t)kernel_pgdir, kernel_idt_desc.base,
 		 kernel_gdt_desc.base);
 	mem_init();

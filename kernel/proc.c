@@ -16,6 +16,7 @@
 #include "elf.h"
 #include "heap.h"
 #include "klib.h"
+#include "kvm.h"
 #include "log.h"
 #include "mmu.h"
 #include "serial.h"
@@ -84,7 +85,8 @@ static struct proc *proc_alloc(const char *name, void (*first)(void))
 	p->tf = (struct trapframe *)sp;
 	memset(p->tf, 0, sizeof *p->tf);
 	sp -= 4;
-	*(uint32_t *)sp = (uint32_t)user_exit; /* where first() returns to */
+	/* where first() returns to: out through the window, or (shared layout) a plain iret */
+	*(uint32_t *)sp = kernel_layout == LAYOUT_BOUNCE ? (uint32_t)user_exit : (uint32_t)trapret;
 	sp -= sizeof(struct context);
 	p->ctx = (struct context *)sp;
 	memset(p->ctx, 0, sizeof *p->ctx);
@@ -126,12 +128,27 @@ struct proc *kthread_create(const char *name, void (*fn)(void))
 
 /* ---- scheduling ---- */
 
+/* The shared layout, as xv6 does it: each process's directory carries the
+ * kernel, so switching threads switches CR3; kernel threads run on the
+ * kernel's own directory. */
+static void switch_shared(struct proc *p)
+{
+	uint32_t cr3 = p->as ? p->as->pgdir : (uint32_t)kernel_pgdir;
+	kernel_tss_set_esp0(kstack_top);
+	if (rcr3() != cr3) {
+		lcr3(cr3);
+		kstats.cr3_loads++;
+	}
+}
+
 static void run(struct proc *p)
 {
 	curproc = p;
 	p->state = P_RUNNING;
 	kstack_top = (uint32_t)p->kstack + KSTACK_SIZE;
-	if (p->as && p->as != window_current)
+	if (kernel_layout == LAYOUT_SHARED)
+		switch_shared(p);
+	else if (p->as && p->as != window_current)
 		window_activate(p->as);
 	fpu_restore(p->fpu);
 	swtch(&sched_ctx, p->ctx);
@@ -359,6 +376,8 @@ void proc_exit(int status)
 		if (c->parent == p)
 			c->parent = 0;
 	if (p->as) {
+		if (kernel_layout == LAYOUT_SHARED)
+			lcr3((uint32_t)kernel_pgdir); /* not on the directory we free */
 		as_put(p->as);
 		p->as = 0;
 	}

@@ -10,6 +10,7 @@
 #include "asm.h"
 #include "copy.h"
 #include "desc.h"
+#include "kvm.h"
 #include "log.h"
 #include "pic.h"
 #include "proc.h"
@@ -37,6 +38,15 @@ void trap_init_kernel_idt(void)
 	for (int v = 0; v < 48; v++)
 		gate_set(&kernel_idt[v], kernel_vectors[v], SEL_KCODE, GATE_INTR, 0);
 	gate_set(&kernel_idt[T_DF], 0, SEL_DFTSS, GATE_TASK, 0);
+}
+
+/* In the shared layout the kernel's IDT serves user mode too, as in xv6:
+ * the system call, int3 and into are open to CPL 3. */
+void trap_init_shared(void)
+{
+	gate_set(&kernel_idt[SYSCALL_VECTOR], kernel_vectors[48], SEL_KCODE, GATE_INTR, 3);
+	gate_set(&kernel_idt[3], kernel_vectors[3], SEL_KCODE, GATE_INTR, 3);
+	gate_set(&kernel_idt[4], kernel_vectors[4], SEL_KCODE, GATE_INTR, 3);
 }
 
 void trap_dump(const struct trapframe *tf)
@@ -70,7 +80,8 @@ static void irq(struct trapframe *tf)
 static void user_trap(struct trapframe *tf)
 {
 	kstats.entries++;
-	kstats.cr3_loads += 2;
+	if (kernel_layout == LAYOUT_BOUNCE)
+		kstats.cr3_loads += 2;
 	curproc->tf = tf;
 	if (tf->trapno == SYSCALL_VECTOR) {
 		kstats.syscalls++;

@@ -19,12 +19,14 @@ static inline int tf_from_user(const struct trapframe *tf) { return (tf->cs & 3)
 
 void trap(struct trapframe *tf);
 void trap_init_kernel_idt(void);
+void trap_init_shared(void); /* the shared layout: users enter through the kernel's IDT */
 void trap_dump(const struct trapframe *tf);
 
 /* Entry points in trapentry.S. */
-extern uint32_t kernel_vectors[]; /* kernel-mode stubs, vectors 0..47 */
+extern uint32_t kernel_vectors[]; /* kernel-mode stubs, vectors 0..47, then 0x80 */
 void user_entry(void);            /* where every window jumps after loading the kernel CR3 */
 void user_exit(void) __attribute__((noreturn)); /* leave through the window, %esp = trap frame */
+void trapret(void);                /* plain iret path (kernel traps; the shared layout) */
 void double_fault_kernel(void);   /* task entry of the kernel's double-fault TSS */
 void double_fault_user(void);     /* reached from a window's double-fault task */
 void double_fault(void) __attribute__((noreturn));

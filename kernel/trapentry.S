@@ -32,6 +32,7 @@ kstub_\vec:
 	.endif
 .endm
 	KSTUBS 0, 47
+	KSTUB 128 /* the system call: only the shared layout takes it here */
 
 	.section .rodata
 	.globl kernel_vectors
@@ -44,6 +45,7 @@ kernel_vectors:
 	KVEC %i
 	.set i, i+1
 .endr
+	KVEC 128
 	.text
 
 alltraps:

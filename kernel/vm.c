@@ -3,17 +3,33 @@
  * A user page directory maps user pages (PTE_U) and the window (no
  * PTE_U) and nothing else.  The kernel edits these tables through its 1:1
  * map of physical memory; it never runs on them except in the window.
- * Changes need no TLB flush: each return to user mode reloads CR3.
+ * In the bounce layout changes need no TLB flush: each return to user
+ * mode reloads CR3.  In the shared layout the kernel runs on the very
+ * directory it edits, so a changed or removed entry is flushed (tlb_sync).
  */
 #include "vm.h"
 #include "abi.h"
 #include "buddy.h"
 #include "heap.h"
 #include "klib.h"
+#include "kvm.h"
 #include "mmu.h"
 #include "window.h"
+#include "x86.h"
 
 static uint32_t *pgdir_of(struct as *as) { return (uint32_t *)as->pgdir; }
+
+static int running_shared(struct as *as)
+{
+	return kernel_layout == LAYOUT_SHARED && rcr3() == as->pgdir;
+}
+
+/* An entry of as changed or went away. */
+static void tlb_sync(struct as *as, uint32_t va)
+{
+	if (running_shared(as))
+		invlpg(va);
+}
 
 static uint32_t zeroed_page(void)
 {
@@ -23,11 +39,15 @@ static uint32_t zeroed_page(void)
 	return pa;
 }
 
+/* Aligned, non-empty, not wrapping; in the shared layout also clear of
+ * the kernel's range, which every user directory maps there. */
 int as_range_ok(uint32_t va, uint32_t npages)
 {
 	if (va & (PGSIZE - 1) || npages == 0 || npages > 0x100000)
 		return 0;
-	return (uint64_t)va + (uint64_t)npages * PGSIZE <= 0x100000000ull;
+	if ((uint64_t)va + (uint64_t)npages * PGSIZE > 0x100000000ull)
+		return 0;
+	return kernel_layout == LAYOUT_BOUNCE || va >= kvm_end();
 }
 
 struct as *as_create(void)
@@ -36,12 +56,16 @@ struct as *as_create(void)
 	if (!as)
 		return 0;
 	as->refs = 1;
-	as->pgdir = zeroed_page();
-	if (!as->pgdir || window_create(as, WINDOW_INITIAL_VA) < 0) {
-		as_put(as);
-		return 0;
-	}
+	if (!(as->pgdir = zeroed_page()))
+		goto fail;
+	if (kernel_layout == LAYOUT_SHARED)
+		kvm_share(pgdir_of(as));
+	else if (window_create(as, WINDOW_INITIAL_VA) < 0)
+		goto fail;
 	return as;
+fail:
+	as_put(as);
+	return 0;
 }
 
 void as_get(struct as *as)
@@ -53,8 +77,8 @@ static void as_free_tables(struct as *as)
 {
 	uint32_t *pd = pgdir_of(as);
 	for (int i = 0; i < 1024; i++) {
-		if (!(pd[i] & PTE_P))
-			continue;
+		if ((pd[i] & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
+			continue; /* empty, or the kernel's (shared layout) */
 		uint32_t *pt = (uint32_t *)PTE_ADDR(pd[i]);
 		for (int j = 0; j < 1024; j++)
 			if ((pt[j] & (PTE_P | PTE_U)) == (PTE_P | PTE_U))
@@ -78,6 +102,8 @@ void as_put(struct as *as)
 uint32_t *as_pte(struct as *as, uint32_t va, int create)
 {
 	uint32_t *pde = &pgdir_of(as)[PDX(va)];
+	if ((*pde & (PTE_P | PTE_U)) == PTE_P)
+		return 0; /* the kernel's own entry (shared layout) */
 	if (!(*pde & PTE_P)) {
 		uint32_t pt;
 		if (!create || !(pt = zeroed_page()))
@@ -218,6 +244,7 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 			as->pages--;
 		}
 		*pte = 0;
+		tlb_sync(as, a);
 	}
 	return 0;
 }
@@ -228,11 +255,12 @@ int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr)
 	if (!pte || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
 		return -EFAULT;
 	*pte = (*pte | set) & ~clr;
+	tlb_sync(as, va);
 	return 0;
 }
 
 /* A write to a shared page: copy it unless we are its last user. */
-static int break_cow(struct as *as, uint32_t *pte)
+static int break_cow(uint32_t *pte)
 {
 	uint32_t old = PTE_ADDR(*pte);
 	if (page_refcount(old) > 1) {
@@ -244,7 +272,6 @@ static int break_cow(struct as *as, uint32_t *pte)
 		*pte = pa | (*pte & 0xFFF);
 	}
 	*pte = (*pte | PTE_W) & ~PTE_COW;
-	(void)as;
 	return 0;
 }
 
@@ -263,8 +290,11 @@ int as_fault(struct as *as, uint32_t va, uint32_t err)
 		as->pages++;
 		return 0;
 	}
-	if ((*pte & PTE_P) && (err & PFERR_W) && (*pte & PTE_COW))
-		return break_cow(as, pte);
+	if ((*pte & PTE_P) && (err & PFERR_W) && (*pte & PTE_COW)) {
+		int r = break_cow(pte);
+		tlb_sync(as, va);
+		return r;
+	}
 	return -EFAULT;
 }
 
@@ -301,12 +331,20 @@ struct as *as_fork(struct as *parent)
 	child->refs = 1;
 	if (!(child->pgdir = zeroed_page()))
 		goto fail;
-	for (int pdx = 0; pdx < 1024; pdx++)
-		if ((pgdir_of(parent)[pdx] & PTE_P) && fork_table(parent, child, pdx) < 0)
+	if (kernel_layout == LAYOUT_SHARED)
+		kvm_share(pgdir_of(child));
+	for (int pdx = 0; pdx < 1024; pdx++) {
+		uint32_t pde = pgdir_of(parent)[pdx];
+		if ((pde & (PTE_P | PTE_U)) == (PTE_P | PTE_U) && fork_table(parent, child, pdx) < 0)
 			goto fail;
-	if (window_create(child, parent->win.va) < 0)
-		goto fail;
-	child->win.moves = parent->win.moves;
+	}
+	if (kernel_layout == LAYOUT_BOUNCE) {
+		if (window_create(child, parent->win.va) < 0)
+			goto fail;
+		child->win.moves = parent->win.moves;
+	}
+	if (running_shared(parent))
+		lcr3(parent->pgdir); /* its writable pages just became copy-on-write */
 	return child;
 fail:
 	as_put(child);

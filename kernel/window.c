@@ -148,6 +148,8 @@ static void window_fill(struct as *as)
 int window_covers(const struct as *as, uint32_t va, uint32_t len)
 {
 	uint32_t w = as->win.va, end = va + len - 1;
+	if (!as->win.pa)
+		return 0; /* no window: the shared layout */
 	return len && va <= w + PGSIZE * WINDOW_PAGES - 1 && end >= w;
 }
 
@@ -197,6 +199,8 @@ void window_destroy(struct as *as)
 int window_move(struct as *as, uint32_t va)
 {
 	struct window *w = &as->win;
+	if (!w->pa)
+		return -ENOSYS; /* the shared layout has no window */
 	if (va & (PGSIZE - 1))
 		return -EINVAL;
 	if (va == w->va)
@@ -255,6 +259,8 @@ void window_activate(struct as *as)
 
 void window_announce(const struct as *as)
 {
+	if (!as->win.pa)
+		return;
 	announce("window cr3=0x%08x va=0x%08x pages=%d pa=0x%08x", as->pgdir, as->win.va, WINDOW_PAGES,
 		 as->win.pa);
 }

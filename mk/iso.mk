@@ -19,3 +19,7 @@ $(ISO): $(ISO_INPUTS) | $(DEPS_OK)
 
 $(BUILD)/bounce-%.iso: $(ISO_INPUTS) | $(DEPS_OK)
 	@sh mk/mkiso.sh $@ "$(ISO_CMDLINE_$*)" $(KERNEL) $(USER_PROGS) $(ISO_SCRIPTS)
+
+# The conventional layout, for comparison (make run-shared).
+ISO_VARIANTS += shared
+ISO_CMDLINE_shared := mode=shared
