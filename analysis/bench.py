@@ -1,0 +1,362 @@
+"""`make bench`: boot the benchmark ISOs, read the ops' costs off the logs.
+
+user/bin/bench_ops.c runs each op n times between two MARKs,
+`bench:<op>:N=<n>:begin` and `bench:<op>:end`, and prints the same lines on
+COM1.  From the log this module takes, per op, the instructions and CR3 loads
+between the two MARKs; from COM1 the host time between the two lines.  The op
+`empty` (nothing between its marks) is what a pair of marks costs; it is
+taken off every other op before dividing by n.  The timer op divides by the
+timer interrupts the log shows taken from user mode instead, after taking off
+the user loop's own instructions (the end label's `user=`).
+
+Usage: python3 -m analysis.bench --out DIR [--runs R] --bochs B --bochs-stub S
+       --bounce-iso I --shared-iso J --shell-iso K
+(docs/performance.md).  The functions are also the system test's.
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+from analysis.events import read_events
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "shell"))
+from runner import Bochs  # noqa: E402  (shell/ is not a package)
+
+OPS = ["getpid", "timer", "pagefault", "copyin", "copyout", "memcpy",
+       "fork", "switch", "window"]
+WHAT = {
+    "getpid": "null system call (getpid)",
+    "timer": "timer interrupt taken in user mode",
+    "pagefault": "demand page fault (MAP_LAZY page, first touch)",
+    "copyin": "copyin of 4 KiB (SYS_copybench)",
+    "copyout": "copyout of 4 KiB (SYS_copybench)",
+    "memcpy": "kernel memcpy of 4 KiB (the floor, SYS_copybench)",
+    "fork": "fork + exit + wait of a small process",
+    "switch": "context switch (one yield between two processes)",
+    "window": "window move (SYS_window_move)",
+}
+LABEL = re.compile(r"bench:(?P<op>\w+):(?:N=(?P<n>\d+):begin|(?:user=(?P<user>\d+):)?end|unavailable)$")
+TIMER_VECTOR = 32
+PROMPT = b"bounce> "
+BOOT_TARGET = 150_000_000
+
+
+# -- the log -------------------------------------------------------------------
+
+def read_log(path):
+    """{mode, ops: {op: {n, span, cr3, user, timer_ints, entries}}, unavailable,
+    marks: {label: icount}, last_icount} from one log."""
+    result = {"mode": None, "ops": {}, "unavailable": [], "marks": {}, "last_icount": 0}
+    current = None
+    for ev in read_events(path):
+        result["last_icount"] = ev.icount
+        if ev.kind == "NOTE" and ev.fields.get("what") == "mode":
+            result["mode"] = ev.fields.get("name")
+        elif ev.kind == "MARK":
+            label = ev.fields["label"]
+            result["marks"].setdefault(label, ev.icount)
+            m = LABEL.match(label)
+            if not m:
+                continue
+            op = m.group("op")
+            if m.group("n") is not None:
+                current = {"n": int(m.group("n")), "begin": ev.icount, "cr3": 0,
+                           "timer_ints": 0, "entries": 0, "user": 0}
+                result["ops"][op] = current
+            elif label.endswith(":unavailable"):
+                result["unavailable"].append(op)
+            elif current is not None and op in result["ops"]:
+                current["span"] = ev.icount - current.pop("begin")
+                current["user"] = int(m.group("user") or 0)
+                current = None
+        elif current is None:
+            continue
+        elif ev.kind == "CR3":
+            current["cr3"] += 1
+        elif ev.kind == "INT" and ev.fields["cpl"] == "3":
+            current["entries"] += 1
+            current["timer_ints"] += int(ev.fields["vec"]) == TIMER_VECTOR
+    unfinished = [op for op, o in result["ops"].items() if "span" not in o]
+    if unfinished:
+        raise ValueError(f"{path}: ops without an end MARK: {', '.join(unfinished)}")
+    return result
+
+
+def per_op(log):
+    """{op: {n, divisor, instructions, cr3}} per op, the empty pair taken off."""
+    ops = log["ops"]
+    empty = ops.get("empty", {"span": 0, "cr3": 0})
+    out = {}
+    for op, o in ops.items():
+        if op == "empty":
+            continue
+        divisor = o["timer_ints"] if op == "timer" else o["n"]
+        if divisor <= 0:
+            raise ValueError(f"op {op}: nothing to divide by (n={o['n']}, timer "
+                             f"interrupts {o['timer_ints']})")
+        work = o["span"] - empty["span"] - o["user"]
+        out[op] = {"n": o["n"], "divisor": divisor, "span": o["span"],
+                   "instructions": round(work / divisor, 1),
+                   "cr3": round((o["cr3"] - empty["cr3"]) / divisor, 2)}
+    return out
+
+
+# -- booting -------------------------------------------------------------------
+
+def run_bench_iso(iso, bochs, log=None, timeout=900):
+    """Boot an ISO that runs bench_ops and exits.  {wall, phases: {op: s},
+    status}: host seconds for the whole run and between each op's two COM1
+    lines."""
+    seen, phases, begun = 0, {}, {}
+    t0 = time.monotonic()
+    with Bochs(iso, log=log, timeout=timeout, bochs=bochs) as b:
+        while True:
+            done = b.proc.poll() is not None
+            out = b.output
+            now = time.monotonic()
+            while True:
+                nl = out.find(b"\n", seen)
+                if nl < 0:
+                    break
+                m = LABEL.match(out[seen:nl].decode(errors="replace").strip())
+                seen = nl + 1
+                if m and m.group("n") is not None:
+                    begun[m.group("op")] = now
+                elif m and m.group("op") in begun:
+                    phases[m.group("op")] = now - begun.pop(m.group("op"))
+            if done:
+                break
+            time.sleep(0.002)
+        status = b.wait(5)
+    return {"wall": time.monotonic() - t0, "phases": phases, "status": status}
+
+
+def shell_session(iso, bochs, log, lua_lines, timeout=300):
+    """Boot the shell ISO, send each Lua line at a prompt, then k.exit(0).
+    Returns COM1's text."""
+    with Bochs(iso, log=log, timeout=timeout, bochs=bochs) as b:
+        b.read_until(PROMPT)
+        for n, line in enumerate(lua_lines, start=2):
+            b.send(line.encode() + b"\n")
+            b.read_until(re.compile(b"(?:" + re.escape(PROMPT) + b".*?){%d}" % n, re.S))
+        b.send(b"k.exit(0)\n")
+        b.wait()
+        return b.output.decode(errors="replace")
+
+
+def boot_to_prompt(iso, bochs, log):
+    """The log's instruction count at the first shell prompt: the MARK the
+    first command line makes (so it also holds that line's own work)."""
+    shell_session(iso, bochs, log, ['k.mark("prompt")'])
+    return read_log(log)["marks"]["prompt"]
+
+
+# -- the figures -----------------------------------------------------------------
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def mode_result(name, iso, bochs, out_dir, runs):
+    """Run one mode `runs` times with the log on; per-op figures from the
+    first log (the others must agree: the counts are deterministic)."""
+    logs, walls, phases = [], [], {}
+    for r in range(runs):
+        log = os.path.join(out_dir, f"{name}-{r}.bxlog")
+        run = run_bench_iso(iso, bochs, log)
+        if run["status"] != 0:
+            raise RuntimeError(f"{name}: {iso} exited with status {run['status']} (log {log})")
+        logs.append(read_log(log))
+        walls.append(run["wall"])
+        for op, s in run["phases"].items():
+            phases.setdefault(op, []).append(s)
+    first = logs[0]
+    ops = per_op(first)
+    for op, o in ops.items():
+        o["wall_us"] = round(median(phases.get(op, [])) * 1e6 / o["divisor"], 2) \
+            if op in phases else None
+    available = first["mode"] == name
+    return {"available": available, "mode_note": first["mode"],
+            "log": os.path.join(out_dir, f"{name}-0.bxlog"),
+            "deterministic": all(per_op(l) == per_op(first) for l in logs[1:]),
+            "unavailable_ops": first["unavailable"], "ops": ops,
+            "total_instructions": first["last_icount"], "wall_s": walls}
+
+
+def overhead(iso, bochs, stub, out_dir, runs, log_on_walls):
+    """Whole-run wall time of the bounce workload: log on (from the mode's
+    runs), log off, and Bochs built with the stub module."""
+    off = [run_bench_iso(iso, bochs)["wall"] for _ in range(runs)]
+    stub_walls = [run_bench_iso(iso, stub)["wall"] for _ in range(runs)] if stub else []
+    on_m, off_m, stub_m = median(log_on_walls), median(off), median(stub_walls)
+    ratio = lambda a, b: round(a / b, 3) if a and b else None
+    return {"log_on_s": log_on_walls, "log_off_s": off, "stub_s": stub_walls,
+            "median_s": {"log_on": on_m, "log_off": off_m, "stub": stub_m},
+            "on_vs_off": ratio(on_m, off_m), "off_vs_stub": ratio(off_m, stub_m),
+            "on_vs_stub": ratio(on_m, stub_m)}
+
+
+def target(op, text, value, limit, met):
+    """One target: the op it belongs to (None: the whole run), what it asks,
+    the measured value, the limit, and whether it is met (None: no figure)."""
+    return {"op": op, "text": text, "value": value, "limit": limit, "met": met}
+
+
+def targets(res):
+    """The issue's targets, measured; met is None where a figure is missing."""
+    b = res["modes"]["bounce"]["ops"]
+    shared = res["modes"]["shared"]
+    s = shared["ops"] if shared["available"] else {}
+    instr = lambda ops, op: ops[op]["instructions"] if op in ops else None
+    out = []
+    bg, sg = instr(b, "getpid"), instr(s, "getpid")
+    out.append(target("getpid", "null syscall: bounce <= 1.25 x shared",
+                      round(bg / sg, 3) if bg and sg else None, 1.25,
+                      None if not sg else bg / sg <= 1.25))
+    bt, st = instr(b, "timer"), instr(s, "timer")
+    out.append(target("timer", "timer from user: bounce <= shared + 40",
+                      round(bt - st, 1) if bt and st else None, 40,
+                      None if st is None else bt - st <= 40))
+    bw = instr(b, "window")
+    out.append(target("window", "window move <= 2000 instructions", bw, 2000,
+                      None if bw is None else bw <= 2000))
+    bi, bm = instr(b, "copyin"), instr(b, "memcpy")
+    out.append(target("copyin", "copyin 4 KiB <= 1.3 x memcpy (bounce)",
+                      round(bi / bm, 3) if bi and bm else None, 1.3,
+                      None if not bm else bi / bm <= 1.3))
+    ov = res["overhead"]["on_vs_off"]
+    out.append(target(None, "logging on <= 10% slower than off (wall, median)",
+                      ov, 1.10, None if ov is None else ov <= 1.10))
+    bp = res["boot_prompt_instructions"]
+    out.append(target(None, "boot to the shell prompt <= 150 M instructions",
+                      bp, BOOT_TARGET, None if bp is None else bp <= BOOT_TARGET))
+    return out
+
+
+# -- output ----------------------------------------------------------------------
+
+def fmt(v, digits=1):
+    if v is None:
+        return "n/a"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}"
+    return f"{v:,}"
+
+
+def met_text(t):
+    return "not available" if t["met"] is None else "yes" if t["met"] else "**no**"
+
+
+def markdown(res):
+    bounce, shared = res["modes"]["bounce"], res["modes"]["shared"]
+    by_op = {t["op"]: t for t in res["targets"] if t["op"]}
+    lines = [f"Produced by `{res['command']}` on {res['date']} "
+             f"({res['runs']} run(s) per configuration; instructions and CR3 loads from the "
+             "first log of each mode, wall time the median).", ""]
+    if not shared["available"]:
+        lines += [f"**shared mode: not available** (the shared ISO's log announces "
+                  f"`@mode name={shared['mode_note']}`), so its columns say n/a.", ""]
+    lines += ["| op | bounce instr/op | shared instr/op | ratio | bounce CR3/op | shared CR3/op "
+              "| bounce µs/op | shared µs/op | target | met? |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    for op in OPS:
+        b = bounce["ops"].get(op)
+        s = shared["ops"].get(op) if shared["available"] and op not in shared["unavailable_ops"] else None
+        if b is None:
+            continue
+        ratio = round(b["instructions"] / s["instructions"], 2) if s and s["instructions"] else None
+        t = by_op.get(op)
+        lines.append(f"| {op} | {fmt(b['instructions'])} | {fmt(s and s['instructions'])} | "
+                     f"{fmt(ratio, 2)} | {fmt(b['cr3'], 2)} | {fmt(s and s['cr3'], 2)} | "
+                     f"{fmt(b['wall_us'], 2)} | {fmt(s and s['wall_us'], 2)} | "
+                     f"{t['text'] if t else ''} | {met_text(t) if t else ''} |")
+    lines += ["", "| target | measured | met? |", "|---|---:|---|"]
+    for t in res["targets"]:
+        lines.append(f"| {t['text']} | {fmt(t['value'], 3)} | {met_text(t)} |")
+    o = res["overhead"]
+    med = o["median_s"]
+    lines += ["", "Instrumentation overhead (whole bounce-mode bench run, host seconds, median):", "",
+              "| Bochs | median s | runs |", "|---|---:|---|",
+              f"| ours, logging on | {fmt(med['log_on'], 2)} | {', '.join(f'{x:.2f}' for x in o['log_on_s'])} |",
+              f"| ours, logging off | {fmt(med['log_off'], 2)} | {', '.join(f'{x:.2f}' for x in o['log_off_s'])} |",
+              f"| stub module | {fmt(med['stub'], 2)} | {', '.join(f'{x:.2f}' for x in o['stub_s'])} |",
+              "", f"on/off {fmt(o['on_vs_off'], 3)}, off/stub {fmt(o['off_vs_stub'], 3)}, "
+              f"on/stub {fmt(o['on_vs_stub'], 3)}.", ""]
+    return "\n".join(lines)
+
+
+def plot(res, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    bounce, shared = res["modes"]["bounce"]["ops"], res["modes"]["shared"]
+    ops = [op for op in OPS if op in bounce]
+    x = np.arange(len(ops))
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    ax.bar(x - 0.2, [bounce[op]["instructions"] for op in ops], 0.4, label="bounce")
+    if shared["available"]:
+        sv = [shared["ops"][op]["instructions"] if op in shared["ops"] else 0 for op in ops]
+        ax.bar(x + 0.2, sv, 0.4, label="shared")
+    else:
+        ax.text(0.99, 0.95, "shared mode: not available", transform=ax.transAxes, ha="right")
+    ax.set_xticks(x, ops)
+    ax.set_yscale("log")
+    ax.set_ylabel("instructions per op (log scale)")
+    ax.set_title("Bounce: instructions per kernel operation")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--bochs", required=True)
+    ap.add_argument("--bochs-stub")
+    ap.add_argument("--bounce-iso", required=True)
+    ap.add_argument("--shared-iso", required=True)
+    ap.add_argument("--shell-iso", required=True)
+    args = ap.parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    say = lambda what: print(f"bench: {what}", file=sys.stderr, flush=True)
+
+    res = {"command": "make bench" + (f" BENCH_RUNS={args.runs}" if args.runs != 3 else ""),
+           "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+           "runs": args.runs, "ops": OPS, "what": WHAT, "modes": {}}
+    for name, iso in (("bounce", args.bounce_iso), ("shared", args.shared_iso)):
+        say(f"{name} mode, {args.runs} run(s) with the log on ({iso})")
+        res["modes"][name] = mode_result(name, iso, args.bochs, args.out, args.runs)
+    say(f"overhead: {args.runs} run(s) with the log off and with the stub Bochs")
+    res["overhead"] = overhead(args.bounce_iso, args.bochs, args.bochs_stub, args.out,
+                               args.runs, res["modes"]["bounce"]["wall_s"])
+    say("boot to the shell prompt")
+    res["boot_prompt_instructions"] = boot_to_prompt(
+        args.shell_iso, args.bochs, os.path.join(args.out, "prompt.bxlog"))
+    res["targets"] = targets(res)
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    md = markdown(res)
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write(md)
+    plot(res, os.path.join(args.out, "instructions.png"))
+    with open(os.path.join(args.out, "compare.txt"), "w") as f:
+        subprocess.run([sys.executable, "-m", "analysis", "compare",
+                        res["modes"]["bounce"]["log"], res["modes"]["shared"]["log"]],
+                       stdout=f, check=True, cwd=ROOT)
+    print(md)
+    say(f"wrote {args.out}/results.json, results.md, instructions.png, compare.txt")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
