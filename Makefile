@@ -20,7 +20,7 @@ KERNEL  := $(BUILD)/kernel/bounce.elf
 DEPS_OK := $(BUILD)/.deps-ok
 
 .DEFAULT_GOAL := all
-.PHONY: all run test unit-test system-test qemu gdb script demo analyze bench clean distclean deps
+.PHONY: all run run-shared test unit-test system-test qemu gdb script demo analyze bench clean distclean deps
 
 include mk/deps.mk
 include $(wildcard mk/sources.mk)
@@ -38,6 +38,10 @@ all: $(ISO) $(BOCHS)
 run: $(ISO) $(BOCHS)
 	@mkdir -p $(OUT)
 	$(PY) shell/runner.py --iso $(ISO) --log $(OUT)/run.bxlog --interactive
+
+run-shared: $(BUILD)/bounce-shared.iso $(BOCHS)
+	@mkdir -p $(OUT)
+	$(PY) shell/runner.py --iso $< --log $(OUT)/run-shared.bxlog --interactive
 
 PYTEST_DIRS += tests/system
 test: unit-test isos $(BOCHS)
