@@ -44,8 +44,8 @@ from shell.runner import Bochs, BochsError  # noqa: E402
 
 PROMPT = b"bounce> "
 PROMPT2 = b">> "
-PROMPT_AT_END = re.compile(rb"(bounce> |>> )\Z")
-TRAILER = re.compile(rb"\x02DONE (ok|err ([^\r\n]*))\r\n")
+PROMPT_LINE = re.compile(rb"\n(bounce> |>> )")   # the shell starts every prompt on a new line
+TRAILER = re.compile(rb"\x02DONE (ok|err ([^\r\n]*))(?=\r\n)")   # the line end leads to the prompt
 FRAME_START, FRAME_ESCAPE = 0x01, 0x10
 ESCAPED = (0x03, 0x10)     # Ctrl-C (taken by the UART driver) and the escape itself
 INTERRUPT = b"\x03"
@@ -103,8 +103,8 @@ class Shell:
 
     def wait_prompt(self, timeout=None):
         """Consume output up to the next prompt; return it, prompt excluded."""
-        chunk, m = self._take_until(PROMPT_AT_END, timeout)
-        return chunk[:len(chunk) - len(m.group(0))]
+        chunk, m = self._take_until(PROMPT_LINE, timeout)
+        return chunk[:len(chunk) - len(m.group(1))]
 
     def run(self, source, timeout=None):
         """Run source (str or bytes) as one chunk; returns (output, error)

@@ -39,8 +39,30 @@ void lk_alias(lua_State *L, const char *name, const char *part, const char *fnam
 	lua_getglobal(L, "k");
 	lua_getfield(L, -1, part);
 	lua_getfield(L, -1, fname);
+	lua_CFunction f = lua_tocfunction(L, -1);
+	/* Its usage line, with the global's name in place of k.part.fname. */
+	luaL_getsubtable(L, LUA_REGISTRYINDEX, USAGE_BY_FUNC);
+	lua_pushvalue(L, -2);
+	lua_gettable(L, -2);
+	const char *usage = lua_tostring(L, -1);
+	const char *kname = lua_pushfstring(L, "k.%s.%s", part, fname);
+	usage = luaL_gsub(L, usage, kname, name);
+	lua_pushfstring(L, "%s (prints it)", usage);
+	lua_pushboolean(L, 1);                 /* the upvalue lk_verbose reads */
+	lua_pushcclosure(L, f, 1);
+	lua_pushvalue(L, -1);
 	lua_setglobal(L, name);
-	lua_pop(L, 2);
+	lua_pushvalue(L, -2);
+	lua_settable(L, -7);                   /* usage[global] = text */
+	luaL_getsubtable(L, LUA_REGISTRYINDEX, USAGE_LIST);
+	lua_pushvalue(L, -2);
+	lua_rawseti(L, -2, luaL_len(L, -2) + 1);
+	lua_pop(L, 9);
+}
+
+int lk_verbose(lua_State *L)
+{
+	return lua_toboolean(L, lua_upvalueindex(1));
 }
 
 /* help() lists every k function; help(f) shows f's usage. */

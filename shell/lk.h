@@ -22,8 +22,10 @@ void lk_open(lua_State *L);
 /* k[part][name] = func for each entry (part NULL: k[name]); records usage for help. */
 void lk_register(lua_State *L, const char *part, const struct kfunc *funcs);
 
-/* Make global `name` the same function as k[part][fname] (seed 002's monitor names). */
+/* Make global `name` a printing variant of k[part][fname] (seed 002's
+ * monitor commands): the same C function, for which lk_verbose is true. */
 void lk_alias(lua_State *L, const char *name, const char *part, const char *fname);
+int lk_verbose(lua_State *L);
 
 /* Argument checks that raise clear Lua errors. */
 uint32_t lk_checkaddr(lua_State *L, int arg);            /* an address: integer in [0, 0xffffffff] */

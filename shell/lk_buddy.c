@@ -24,10 +24,12 @@ static int info(lua_State *L)
 	buddy_info(&bi);
 	static uint32_t pa[MAX_LISTED], bytes[MAX_LISTED];
 	int n = b_blocks(pa, bytes, MAX_LISTED);
+	int verbose = lk_verbose(L);
 	char line[96];
 	snprintf(line, sizeof line, "%u pages: %u free, %u used; %d b_ blocks\n", (unsigned)bi.total_pages,
 		 (unsigned)bi.free_pages, (unsigned)bi.used_pages, n);
-	lport_puts(line);
+	if (verbose)
+		lport_puts(line);
 	lua_createtable(L, 0, 5);
 	set_int(L, "total_pages", bi.total_pages);
 	set_int(L, "free_pages", bi.free_pages);
@@ -41,7 +43,8 @@ static int info(lua_State *L)
 	lua_createtable(L, n < MAX_LISTED ? n : MAX_LISTED, 0);
 	for (int i = 0; i < n && i < MAX_LISTED; i++) {
 		snprintf(line, sizeof line, "  block 0x%08x %u bytes\n", (unsigned)pa[i], (unsigned)bytes[i]);
-		lport_puts(line);
+		if (verbose)
+			lport_puts(line);
 		lua_createtable(L, 0, 2);
 		set_int(L, "pa", pa[i]);
 		set_int(L, "bytes", bytes[i]);

@@ -224,7 +224,8 @@ static int dumpmem(lua_State *L)
 	luaL_Buffer b;
 	char *buf = luaL_buffinitsize(L, &b, (size_t)len);
 	read_bytes(L, as, phys, addr, buf, (uint32_t)len);
-	hexdump(addr, (const unsigned char *)buf, (uint32_t)len);
+	if (lk_verbose(L))
+		hexdump(addr, (const unsigned char *)buf, (uint32_t)len);
 	luaL_pushresultsize(&b, (size_t)len);
 	return 1;
 }
@@ -273,21 +274,28 @@ static int physwrite32(lua_State *L)
 	return 0;
 }
 
-static int pageinfo(lua_State *L)
+/* Seed 002's wording of the figures. */
+static void print_pageinfo(struct as *as, const struct pg_info *info)
 {
-	struct as *as = lk_optas(L, 1);
-	struct pg_info info;
-	pg_pageinfo(lk_pgdir(as), &info, phys_read32, NULL);
 	char text[320];
 	snprintf(text, sizeof text,
 		 "page directory 0x%08x (%s)\n"
 		 "%u directory entries present, %u of them page tables\n"
 		 "%u 4 MiB pages, %u 4 KiB pages\n"
 		 "%u pages are used for paging translation\n",
-		 (unsigned)lk_pgdir(as), as ? "process" : "kernel", (unsigned)info.pde_present,
-		 (unsigned)info.pde_tables, (unsigned)info.pages_4m, (unsigned)info.pages_4k,
-		 (unsigned)info.translation_pages);
+		 (unsigned)lk_pgdir(as), as ? "process" : "kernel", (unsigned)info->pde_present,
+		 (unsigned)info->pde_tables, (unsigned)info->pages_4m, (unsigned)info->pages_4k,
+		 (unsigned)info->translation_pages);
 	lport_puts(text);
+}
+
+static int pageinfo(lua_State *L)
+{
+	struct as *as = lk_optas(L, 1);
+	struct pg_info info;
+	pg_pageinfo(lk_pgdir(as), &info, phys_read32, NULL);
+	if (lk_verbose(L))
+		print_pageinfo(as, &info);
 	lua_createtable(L, 0, 6);
 	set_int(L, "pgdir", lk_pgdir(as));
 	set_int(L, "pde_present", info.pde_present);
@@ -302,7 +310,7 @@ static const struct kfunc mm_funcs[] = {
 	{ "walk", walk, "k.mm.walk(va [, pid]) -> {va=, pde=, pte=, pa=, present=, writable=, user=, large=} or nil, \"not mapped\"" },
 	{ "showmaps", showmaps, "k.mm.showmaps(lo, hi [, pid]) -> list of {lo=, hi=, pa=, flags=, names=} (hi inclusive; also printed)" },
 	{ "setmap", setmap, "k.mm.setmap(lo, hi, {set={...}, clr={...}}, pid) -> pages changed (flags W U PWT PCD A D)" },
-	{ "dumpmem", dumpmem, "k.mm.dumpmem(addr, len [, {phys=true | pid=n}]) -> the bytes (also printed as hex)" },
+	{ "dumpmem", dumpmem, "k.mm.dumpmem(addr, len [, {phys=true | pid=n}]) -> the bytes" },
 	{ "pageinfo", pageinfo, "k.mm.pageinfo([pid]) -> {pgdir=, pde_present=, pde_tables=, pages_4k=, pages_4m=, translation_pages=}" },
 	{ "read32", read32, "k.mm.read32(va [, pid]) -> the 32-bit word at va" },
 	{ "write32", write32, "k.mm.write32(va, v [, pid]) -- store a 32-bit word at va" },

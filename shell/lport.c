@@ -57,7 +57,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 	}
 	lim.executed += HOOK_EVERY;
 	if (lim.budget != 0 && lim.executed > lim.budget)
-		luaL_error(L, "instruction budget exceeded (%llu)", lim.budget);
+		luaL_error(L, "instruction budget exceeded (%I)", (lua_Integer)lim.budget);
 }
 
 static int panic_handler(lua_State *L)
@@ -65,9 +65,19 @@ static int panic_handler(lua_State *L)
 	panic("Lua: unprotected error: %s", lua_tostring(L, -1));
 }
 
+static int at_line_start = 1;   /* the last byte written was a newline */
+
+void lport_fresh_line(void)
+{
+	if (!at_line_start)
+		lport_write("\n", 1);
+}
+
 void lport_write(const char *s, size_t n)
 {
 	const char *end = s + n;
+	if (n > 0)
+		at_line_start = s[n - 1] == '\n';
 	while (s < end) {
 		const char *nl = memchr(s, '\n', end - s);
 		if (nl == NULL) {

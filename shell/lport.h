@@ -25,5 +25,7 @@ void lport_set_budget(unsigned long long instructions);  /* 0 = unlimited */
 void lport_write(const char *s, size_t n);
 void lport_puts(const char *s);
 void lport_writef(const char *fmt, const char *arg);
+/* Start a new line unless the output is at the start of one. */
+void lport_fresh_line(void);
 
 #endif

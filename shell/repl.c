@@ -52,6 +52,7 @@ static int next_byte(void)
  * the line; a frame start on an empty line hands over to run_frame. */
 static enum input read_line(const char *prompt)
 {
+	lport_fresh_line();   /* a prompt always starts a line, as hosts expect */
 	le_start(&le, prompt);
 	for (;;) {
 		int c = next_byte();
