@@ -114,3 +114,12 @@ $(BUILD)/unit/test_lineedit: tests/unit/test_lineedit.c shell/lineedit.c shell/l
 .PHONY: shell-unit-test
 shell-unit-test: $(SHELL_UNIT_TESTS)
 	@for t in $^; do echo "== $$t"; $$t || exit 1; done
+
+# make script SCRIPT=path/to/file.lua — boot headless, run the file in the
+# shell as one chunk (shell/client.py), log to out/<name>.bxlog. The
+# client's exit status is 0, 1 (the chunk failed) or the k.exit status;
+# make shows it in its error line.
+script: $(ISO) $(BOCHS)
+	@test -n "$(SCRIPT)" || { echo "usage: make script SCRIPT=path/to/file.lua" >&2; exit 2; }
+	@mkdir -p $(OUT)
+	$(PY) shell/client.py script $(SCRIPT) --iso $(ISO) --log $(OUT)/$(basename $(notdir $(SCRIPT))).bxlog
