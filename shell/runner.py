@@ -294,7 +294,7 @@ def main():
         b.close()
     print(f"\nrunner: Bochs exited with status {status}"
           + (f"; log: {args.log}" if args.log else ""), file=sys.stderr)
-    return status
+    return status if status >= 0 else 128 - status    # killed by a signal
 
 
 if __name__ == "__main__":
