@@ -9,7 +9,8 @@
 -- process's CR3, and the page-table walk of the window's address.
 
 local STOPS = {
-  0x10000000,   -- above the 128 MiB of RAM the kernel maps 1:1 (see docs/shell.md)
+  0x00001000,   -- the very bottom (page 0 stays unmapped), inside the kernel's 1:1 RAM
+  0x10000000,
   0x3FFFF000,   -- just below the program's code at 0x40000000
   0x7FFFF000,
   0x80000000,
