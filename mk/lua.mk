@@ -87,7 +87,7 @@ $(BUILD)/shell/%.o: shell/%.c $(LUA_DIR)/src/lua.h $(MUSL_INC)/stdio.h
 # does, so musl's stdio versions are not pulled in here either.
 SHELL_KERNEL_SYMS := kmalloc kfree krealloc kprintf panic serial_write serial_getc \
 	serial_trygetc serial_break dmesg_read mark machine_exit kstats \
-	sched_preempt_point bootmod_find bootmod_count bootmod_at \
+	sched_preempt_point bootmod_find bootmod_count bootmod_at heap_info \
 	curproc proctab proc_find proc_spawn proc_wait proc_kill irq_save irq_restore sleep_on \
 	kvm_phys_ok copyout as_setflags window_covers window_current window_move \
 	pg_walk pg_ranges pg_pageinfo pg_flag_names \

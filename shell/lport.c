@@ -27,7 +27,7 @@
 static struct {
 	size_t used, cap;
 	unsigned long long budget, executed;
-} lim = { 0, LPORT_DEFAULT_MEMCAP, LPORT_DEFAULT_BUDGET, 0 };
+} lim = { 0, 0, LPORT_DEFAULT_BUDGET, 0 };
 
 static void *alloc(void *ud, void *p, size_t osize, size_t nsize)
 {
@@ -138,6 +138,9 @@ static void open_libs(lua_State *L)
 
 lua_State *lport_newstate(void)
 {
+	struct heap_info heap;
+	heap_info(&heap);
+	lim.cap = heap.arena / LPORT_MEMCAP_SHARE;   /* the rest stays for the kernel */
 	lua_State *L = lua_newstate(alloc, NULL);
 	if (L == NULL)
 		panic("Lua: cannot create a state");

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include "lua.h"
 
-#define LPORT_DEFAULT_MEMCAP (16u << 20)           /* bytes Lua may hold */
+#define LPORT_MEMCAP_SHARE 2   /* by default Lua may hold 1/2 of the kernel heap */
 #define LPORT_DEFAULT_BUDGET 200000000ull           /* VM instructions per chunk */
 
 /* A fresh state with the standard libraries the shell offers, io.write,

@@ -49,7 +49,8 @@ static int next_byte(void)
 }
 
 /* Read one line with the editor.  A Ctrl-C noticed while typing cancels
- * the line; a frame start on an empty line hands over to run_frame. */
+ * the line (serial_getc may return -1 for it, or the next byte); a frame
+ * start on an empty line hands over to run_frame. */
 static enum input read_line(const char *prompt)
 {
 	lport_fresh_line();   /* a prompt always starts a line, as hosts expect */
@@ -62,6 +63,8 @@ static enum input read_line(const char *prompt)
 			lport_puts("^C\n");
 			return INPUT_CANCEL;
 		}
+		if (c < 0)
+			continue;
 		if (c == FRAME_START && le.len == 0)
 			return INPUT_FRAME;
 		if (le_feed(&le, c) == LE_DONE) {

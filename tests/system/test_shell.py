@@ -172,6 +172,18 @@ def test_line_editing_over_the_serial_line(shell):
     assert shell.wait_prompt().decode().rstrip().endswith("4")
 
 
+def test_ctrl_c_at_the_prompt_cancels_the_line(shell):
+    shell.vm.send(b"print('never run')")
+    shell.vm.read_until(b"print('never run')", timeout=TIMEOUT)
+    time.sleep(0.5)
+    shell.interrupt()
+    time.sleep(0.5)
+    shell.vm.send(b"40 + 2\n")
+    out = shell.wait_prompt().decode()          # the cancelled line's new prompt
+    out += shell.wait_prompt().decode()
+    assert "^C" in out and "42" in out and "never run\r\n" not in out.split("^C")[-1]
+
+
 def test_errors_print_a_traceback_and_the_shell_lives_on(shell):
     out = shell.line("local function f() error('boom') end f()")
     assert "boom" in out and "stack traceback:" in out and "in local 'f'" in out
