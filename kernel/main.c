@@ -50,6 +50,8 @@ static void mem_init(void)
 	heap_init((void *)heap, HEAP_BYTES);
 	kprintf("memory: %u MiB RAM, kernel+modules end 0x%08x, heap 0x%08x (%u MiB), %u frames free\n",
 		top >> 20, boot.reserved_end, heap, HEAP_BYTES >> 20, (top - free_lo) / PGSIZE);
+	kprintf("memory: kernel page directory 0x%08x, copy slot 0x%08x\n", (uint32_t)kernel_pgdir,
+		copy_slot_pdx << 22);
 }
 
 void heap_corrupt(const char *why)
