@@ -4,10 +4,15 @@
 #include "debugport.h"
 #include "x86.h"
 
-static void port_line(const char *s)
+static void port_puts(const char *s)
 {
 	while (*s)
 		outb(MARK_PORT, (uint8_t)*s++);
+}
+
+static void port_line(const char *s)
+{
+	port_puts(s);
 	outb(MARK_PORT, '\n');
 }
 
@@ -33,6 +38,28 @@ void announce(const char *fmt, ...)
 	vsnprintf(buf + 1, sizeof buf - 1, fmt, ap);
 	va_end(ap);
 	port_line(buf);
+}
+
+static void port_hex(uint32_t v)
+{
+	port_puts("0x");
+	for (int shift = 28; shift >= 0; shift -= 4)
+		outb(MARK_PORT, "0123456789abcdef"[(v >> shift) & 0xF]);
+}
+
+/* Sent at every window move, so it skips vsnprintf (which cost more than
+ * the move itself); the same line announce() would write. */
+void announce_window(uint32_t cr3, uint32_t va, unsigned pages, uint32_t pa)
+{
+	port_puts("@window cr3=");
+	port_hex(cr3);
+	port_puts(" va=");
+	port_hex(va);
+	port_puts(" pages=");
+	outb(MARK_PORT, (uint8_t)('0' + pages));
+	port_puts(" pa=");
+	port_hex(pa);
+	outb(MARK_PORT, '\n');
 }
 
 void machine_exit(int status)

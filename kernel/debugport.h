@@ -9,11 +9,14 @@
 #ifndef BOUNCE_DEBUGPORT_H
 #define BOUNCE_DEBUGPORT_H
 
+#include <stdint.h>
+
 #define MARK_PORT 0x500
 #define EXIT_PORT 0x501
 
 void mark(const char *label);
 void announce(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void announce_window(uint32_t cr3, uint32_t va, unsigned pages, uint32_t pa); /* "@window ...", cheaply */
 void machine_exit(int status) __attribute__((noreturn));
 
 #endif

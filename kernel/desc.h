@@ -47,6 +47,8 @@ void gdt_fill(segdesc_t *gdt, uint32_t tss_base, uint32_t dftss_base);
 #define GATE_TASK 0x5
 void gate_set(struct gate *g, uint32_t off, uint16_t sel, int type, int dpl);
 uint32_t gate_offset(const struct gate *g);
+void gate_set_offset(struct gate *g, uint32_t off);
+void seg_set_base(segdesc_t *d, uint32_t base);
 
 /* The kernel's own tables, loaded while the kernel runs. */
 extern segdesc_t kernel_gdt[GDT_ENTRIES];

@@ -84,21 +84,17 @@ static uint32_t transit_build(struct window *w, uint32_t va)
 	return slot;
 }
 
-/* Everything in the window that names W. */
+/* Everything in the window that names W (window_fill set the rest). */
 static void window_place(struct as *as, uint32_t va)
 {
 	struct window *w = &as->win;
 	struct window_data *d = wdata(w);
 
-	for (int i = 0; i < 49; i++) {
-		int vec = stub_vector(i);
-		if (vec == T_DF)
-			continue; /* a task gate, set once */
-		gate_set(&widt(w)[vec], va + WIN_CODE + window_stub_offsets[i], SEL_KCODE, GATE_INTR,
-			 user_may_raise(vec) ? 3 : 0);
-	}
-	gdt_fill(wgdt(w), va + WIN_TSS, va + WIN_DFTSS);
-	wgdt(w)[SEL_TSS >> 3] = seg_tss(va + WIN_TSS, 1);
+	for (int i = 0; i < 49; i++)
+		if (stub_vector(i) != T_DF) /* a task gate: no offset */
+			gate_set_offset(&widt(w)[stub_vector(i)], va + WIN_CODE + window_stub_offsets[i]);
+	seg_set_base(&wgdt(w)[SEL_TSS >> 3], va + WIN_TSS);
+	seg_set_base(&wgdt(w)[SEL_DFTSS >> 3], va + WIN_DFTSS);
 	wtss(w, WIN_TSS)->esp0 = va + WIN_STACK;
 	wtss(w, WIN_DFTSS)->eip = va + WIN_CODE + TPL_OFF(window_tpl_df);
 	wtss(w, WIN_DFTSS)->esp = va + WIN_DFSTACK;
@@ -124,7 +120,13 @@ static void window_fill(struct as *as)
 		panic("window: trampoline (%d bytes) does not fit", (int)(window_tpl_end - window_tpl_start));
 	memset(wbase(w), 0, PGSIZE);
 	memcpy(wbase(w) + WIN_CODE, window_tpl_start, window_tpl_end - window_tpl_start);
+	for (int i = 0; i < 49; i++) {
+		int vec = stub_vector(i);
+		gate_set(&widt(w)[vec], 0, SEL_KCODE, GATE_INTR, user_may_raise(vec) ? 3 : 0);
+	}
 	gate_set(&widt(w)[T_DF], 0, SEL_DFTSS, GATE_TASK, 0);
+	gdt_fill(wgdt(w), 0, 0);
+	wgdt(w)[SEL_TSS >> 3] = seg_tss(0, 1); /* busy: it is the task TR names */
 
 	t->ss0 = SEL_KDATA;
 	t->iomap = sizeof *t;
@@ -259,8 +261,6 @@ void window_activate(struct as *as)
 
 void window_announce(const struct as *as)
 {
-	if (!as->win.pa)
-		return;
-	announce("window cr3=0x%08x va=0x%08x pages=%d pa=0x%08x", as->pgdir, as->win.va, WINDOW_PAGES,
-		 as->win.pa);
+	if (as->win.pa)
+		announce_window(as->pgdir, as->win.va, WINDOW_PAGES, as->win.pa);
 }

@@ -1,6 +1,8 @@
 # analysis/: instrumentation logs -> tables, plots, reports (docs/analysis.md).
 #
 #   make analyze LOG=trace.log     out/analyze/<name>/report.html + figures
+#   make demo                      boot, run scripts/lua/demo.lua (window tour + 4 GiB suite),
+#                                  out/demo/report.html from its log
 #   make demo-report DEMO_LOG=...  out/demo/report.html (what `make demo` ends with)
 #   make report-shot [REPORT=...]  PNG screenshot of a report, via headless Chromium
 #   make bench-analysis            parse/classify a generated 10-million-event log
@@ -12,11 +14,18 @@ REPORT       ?= $(OUT)/demo/report.html
 CHROMIUM_OK  := $(BUILD)/.chromium-ok
 PYTEST_DIRS  += tests/analysis
 
-.PHONY: demo-report report-shot bench-analysis
+.PHONY: demo demo-report report-shot bench-analysis
 
 analyze:
 	@test -n "$(LOG)" || { echo "usage: make analyze LOG=path/to/trace.log" >&2; exit 2; }
 	@$(ANALYSIS) report $(LOG) --out $(ANALYZE_DIR)/$(basename $(notdir $(LOG)))
+
+demo: demo-report
+	@echo "demo: open $(OUT)/demo/report.html"
+
+$(OUT)/demo/trace.log: $(ISO) $(BOCHS) scripts/lua/demo.lua
+	@mkdir -p $(dir $@)
+	$(PY) shell/client.py script scripts/lua/demo.lua --iso $(ISO) --log $@ --timeout 1500
 
 # `make demo` boots the kernel into $(DEMO_LOG) and ends with this.
 demo-report: $(DEMO_LOG)

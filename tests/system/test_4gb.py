@@ -13,6 +13,7 @@ see mk/user.mk) once with BOUNCE_TRACE set, then judges
 """
 import pathlib
 import re
+import subprocess
 import sys
 
 import pytest
@@ -42,6 +43,7 @@ class Suite:
     def __init__(self, console, status, trace):
         self.console = console
         self.status = status
+        self.trace = trace
         self.tap = parse_tap(console)
         self.log = read_log(trace)
 
@@ -173,3 +175,13 @@ def test_window_pair_switches_windows(suite):
     switches = sum(a != b for a, b in zip(bases, bases[1:]))
     assert len(set(bases)) >= 2, "user IDT bases while t_window_pair ran"
     assert switches >= PAIR_ROUNDS // 2, "IDT moves between the two windows"
+
+
+def test_every_bounce_and_move_is_whole(suite):
+    """analysis' isolation check on the suite's log: each user-mode
+    interrupt, exception and system call is followed by a CR3 load to the
+    kernel (and its visit ends with one back), each window move carries an
+    LIDT+LGDT+LTR, and no FLAG."""
+    r = subprocess.run(["/usr/bin/python3", "-m", "analysis", "check", str(suite.trace)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
