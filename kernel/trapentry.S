@@ -49,6 +49,7 @@ kernel_vectors:
 	.text
 
 alltraps:
+	cld /* C expects the direction flag clear; a user may have set it */
 	push %ds
 	push %es
 	push %fs
@@ -75,6 +76,7 @@ trapret:
  * Interrupts are off; the kernel's GDT and IDT are loaded. */
 	.globl user_entry
 user_entry:
+	cld /* as in alltraps */
 	mov %esp, %eax
 	mov %ss:kstack_top, %esp
 	pushl %ss:32(%eax)
