@@ -140,9 +140,30 @@ static void check_kills(void)
 	   "int3 kills the child: status %#x (#BP, or #GP for a DPL-0 gate)", status);
 }
 
+/* The kernel must not inherit DF=1: its string instructions (musl's
+ * memset zeroing a new page, say) would run backwards.  A frame filled
+ * with 0xAA and freed comes back for the next page mapped; with DF=1
+ * leaking into the kernel it would come back unzeroed. */
+#define DF_PAGE 0x93000000u
+static int map_with_direction_flag_set(void)
+{
+	int bad = 0, r;
+	if (map(DF_PAGE, 1, MAP_WRITE) < 0)
+		return 0;
+	memset((void *)DF_PAGE, 0xAA, PAGE_SIZE);
+	unmap(DF_PAGE, 1);
+	__asm__ volatile("std");
+	r = map(DF_PAGE, 1, MAP_WRITE);
+	__asm__ volatile("cld");
+	for (uint32_t i = 0; r == 0 && i < PAGE_SIZE; i++)
+		bad += ((volatile unsigned char *)DF_PAGE)[i] != 0;
+	unmap(DF_PAGE, 1);
+	return r == 0 && bad == 0;
+}
+
 int main(void)
 {
-	plan(1 + 17 + 13 + 8 + 1);
+	plan(1 + 17 + 13 + 8 + 1 + 1);
 	window(&win);
 	ok(map(READONLY, 1, 0) == 0 && map(EDGE, 1, MAP_WRITE) == 0,
 	   "window at %#x; read-only page at %#x; edge page at %#x",
@@ -151,6 +172,7 @@ int main(void)
 	check_arguments();
 	check_kills();
 	ok(getpid() > 0 && write(1, "", 0) == 0, "the process survived all of it");
+	ok(map_with_direction_flag_set(), "a system call made with the direction flag set zeroes forwards");
 	ok(wait(-1, 0) == -ECHILD, "wait after reaping every child: ECHILD");
 	done();
 }
