@@ -47,17 +47,29 @@ static void *alloc(void *ud, void *p, size_t osize, size_t nsize)
 	return q;
 }
 
+/* Why the running chunk must stop, once it must: from then on the hook
+ * runs at every instruction and raises this error each time, so a chunk
+ * that catches it with pcall still cannot go on (its next instruction
+ * outside the pcall raises it again). */
+static char stop_reason[64];
+
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
-	sched_preempt_point();
-	if (serial_break) {
-		serial_break = 0;
-		luaL_error(L, "interrupted");
+	if (stop_reason[0] == '\0') {
+		sched_preempt_point();
+		lim.executed += HOOK_EVERY;
+		if (serial_break) {
+			serial_break = 0;
+			snprintf(stop_reason, sizeof stop_reason, "interrupted");
+		} else if (lim.budget != 0 && lim.executed > lim.budget) {
+			snprintf(stop_reason, sizeof stop_reason, "instruction budget exceeded (%llu)", lim.budget);
+		} else {
+			return;
+		}
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
 	}
-	lim.executed += HOOK_EVERY;
-	if (lim.budget != 0 && lim.executed > lim.budget)
-		luaL_error(L, "instruction budget exceeded (%I)", (lua_Integer)lim.budget);
+	luaL_error(L, "%s", stop_reason);
 }
 
 static int panic_handler(lua_State *L)
@@ -153,6 +165,7 @@ lua_State *lport_newstate(void)
 void lport_begin_chunk(lua_State *L)
 {
 	lim.executed = 0;
+	stop_reason[0] = '\0';
 	/* Restart the hook's countdown too: a chunk shorter than HOOK_EVERY
 	 * instructions then never reaches a preemption point, so what it
 	 * observes of the processes stays consistent. */

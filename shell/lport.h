@@ -6,7 +6,7 @@
 #include "lua.h"
 
 #define LPORT_MEMCAP_SHARE 2   /* by default Lua may hold 1/2 of the kernel heap */
-#define LPORT_DEFAULT_BUDGET 200000000ull           /* VM instructions per chunk */
+#define LPORT_DEFAULT_BUDGET 20000000ull   /* VM instructions per chunk (about 30 s of Bochs) */
 
 /* A fresh state with the standard libraries the shell offers, io.write,
  * and loading from GRUB modules (dofile, loadfile, require). */

@@ -251,10 +251,19 @@ def test_ctrl_c_stops_waiting_for_a_process(shell):
     assert shell.eval("(pcall(k.window.where, pid))") == "false"
 
 
+def test_pcall_cannot_swallow_an_interrupt(shell):
+    err = run_until_interrupted(
+        shell, "print('catching') while true do pcall(function() while true do end end) end", "catching")
+    assert err is not None and "interrupted" in err
+    assert shell.eval("1 + 2") == "3"
+
+
 def test_instruction_budget_stops_an_endless_loop(shell):
     old = int(shell.eval("k.shell.budget(2000000)"))
     try:
         out, err = shell.run("while true do end")
+        assert "instruction budget exceeded" in err
+        out, err = shell.run("local n = 0 while true do n = n + 1 pcall(error) end")
         assert "instruction budget exceeded" in err
         assert shell.eval("k.shell.budget()") == "2000000"
     finally:
