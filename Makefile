@@ -31,6 +31,7 @@ include $(wildcard mk/user.mk)
 include mk/iso.mk
 include $(wildcard mk/tests.mk)
 include $(wildcard mk/analysis.mk)
+include $(wildcard mk/bench.mk)
 
 all: $(ISO) $(BOCHS)
 
