@@ -34,8 +34,7 @@ static void *alloc(void *ud, void *p, size_t osize, size_t nsize)
 	(void)ud;
 	size_t old = p ? osize : 0;   /* for a new block osize is a type tag */
 	if (nsize == 0) {
-		if (p)
-			kfree(p);
+		kfree(p);
 		lim.used -= old;
 		return NULL;
 	}
@@ -57,6 +56,8 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	if (stop_reason[0] == '\0') {
+		if (lua_gethookcount(L) != HOOK_EVERY)   /* a coroutine left stopping by an old chunk */
+			lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
 		sched_preempt_point();
 		lim.executed += HOOK_EVERY;
 		if (serial_break) {
