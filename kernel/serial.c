@@ -73,9 +73,11 @@ int serial_trygetc(void)
 int serial_getc(void)
 {
 	uint32_t f = irq_save();
-	while (rx.tail == rx.head)
+	int c = -1;
+	while (rx.tail == rx.head && !serial_break)
 		sleep_on(&rx);
-	int c = rx.buf[rx.tail++ % RX_RING];
+	if (rx.tail != rx.head)
+		c = rx.buf[rx.tail++ % RX_RING];
 	irq_restore(f);
 	return c;
 }

@@ -6,7 +6,7 @@
 
 void serial_init(void);
 void serial_write(const char *s, size_t n);
-int serial_getc(void);      /* blocks the calling thread until a byte arrives */
+int serial_getc(void);      /* blocks the calling thread until a byte arrives; -1 on Ctrl-C */
 int serial_trygetc(void);   /* a byte, or -1 if none is waiting */
 void serial_intr(void);     /* IRQ 4 */
 
