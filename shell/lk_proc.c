@@ -127,9 +127,13 @@ static void collect(lua_State *L, struct proc *p)
 	proc_wait(pid, &status);
 }
 
+/* A child of the shell, running or already ended (a zombie waits to be
+ * collected). */
 static struct proc *check_child(lua_State *L, int arg)
 {
-	struct proc *p = lk_checkproc(L, arg);
+	lua_Integer pid = luaL_checkinteger(L, arg);
+	struct proc *p = pid > 0 && pid <= 0x7fffffff ? proc_find((int)pid) : NULL;
+	luaL_argcheck(L, p != NULL, arg, "no such process");
 	luaL_argcheck(L, p->parent == curproc, arg, "not a process the shell started");
 	return p;
 }
