@@ -90,9 +90,12 @@ static void window_place(struct as *as, uint32_t va)
 	struct window *w = &as->win;
 	struct window_data *d = wdata(w);
 
-	for (int i = 0; i < 49; i++)
-		if (stub_vector(i) != T_DF) /* a task gate: no offset */
-			gate_set_offset(&widt(w)[stub_vector(i)], va + WIN_CODE + window_stub_offsets[i]);
+	struct gate *idt = widt(w);
+	uint32_t code = va + WIN_CODE;
+	for (int vec = 0; vec < 48; vec++)
+		if (vec != T_DF) /* a task gate: no offset */
+			gate_set_offset(&idt[vec], code + window_stub_offsets[vec]);
+	gate_set_offset(&idt[SYSCALL_VECTOR], code + window_stub_offsets[48]);
 	seg_set_base(&wgdt(w)[SEL_TSS >> 3], va + WIN_TSS);
 	seg_set_base(&wgdt(w)[SEL_DFTSS >> 3], va + WIN_DFTSS);
 	wtss(w, WIN_TSS)->esp0 = va + WIN_STACK;
