@@ -26,24 +26,17 @@ def demo():
 
 
 def raw_counts(log):
-    """Counts straight from the text of the log."""
-    kinds = collections.Counter()
-    kernel_cr3 = None
-    to_kernel = exit_status = 0
-    for line in log.read_text().splitlines():
-        if line.startswith("#"):
-            continue
-        words = line.split()
-        kind = words[1]
-        kinds[kind] += 1
-        fields = dict(w.split("=", 1) for w in words[2:] if "=" in w)
-        if kind == "NOTE" and fields.get("what") == "kernel":
-            kernel_cr3 = int(fields["cr3"], 16)
-        elif kind == "CR3" and kernel_cr3 is not None and int(fields["new"], 16) & ~0xFFF == kernel_cr3:
-            to_kernel += 1
-        elif kind == "EXIT":
-            exit_status = int(fields["status"], 0)
-    return kinds, to_kernel, exit_status
+    """Counts straight from the text of the log (two passes: the kernel
+    announces its CR3 just after its first CR3 load)."""
+    events = [line.split() for line in log.read_text().splitlines() if not line.startswith("#")]
+    fields = [dict(w.split("=", 1) for w in words[2:] if "=" in w) for words in events]
+    kinds = collections.Counter(words[1] for words in events)
+    kernel_cr3 = next(int(f["cr3"], 16) for words, f in zip(events, fields)
+                      if words[1] == "NOTE" and f.get("what") == "kernel")
+    to_kernel = sum(1 for words, f in zip(events, fields)
+                    if words[1] == "CR3" and int(f["new"], 16) & ~0xFFF == kernel_cr3)
+    exits = [int(f["status"], 0) for words, f in zip(events, fields) if words[1] == "EXIT"]
+    return kinds, to_kernel, exits[-1] if exits else None
 
 
 def test_demo_ran_both_parts(demo):
