@@ -18,7 +18,7 @@
 #define SYS_sleep        4  /* (ticks)                    -> 0                    */
 #define SYS_ticks        5  /* ()                         -> timer ticks since boot */
 #define SYS_map          6  /* (va, npages, flags)        -> 0                    */
-#define SYS_map_frames   7  /* (va, npages, src, nsrc)    -> 0   page va+i -> frame of page src+(i%nsrc) */
+#define SYS_map_frames   7  /* (va, npages, src, nsrc, flags) -> 0 page va+i -> frame of page src+(i%nsrc) */
 #define SYS_unmap        8  /* (va, npages)               -> 0                    */
 #define SYS_fork         9  /* ()                         -> child pid / 0 in child */
 #define SYS_thread      10  /* (entry, stack_top, arg)    -> tid                  */
