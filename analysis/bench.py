@@ -3,7 +3,8 @@
 user/bin/bench_ops.c runs each op n times between two MARKs,
 `bench:<op>:N=<n>:begin` and `bench:<op>:end`, and prints the same lines on
 COM1.  From the log this module takes, per op, the instructions and CR3 loads
-between the two MARKs; from COM1 the host time between the two lines.  The op
+between the two MARKs; from COM1, the Bochs CPU time between the two lines
+(a secondary, noisy figure; the host is shared).  The op
 `empty` (nothing between its marks) is what a pair of marks costs; it is
 taken off every other op before dividing by n.  The timer op divides by the
 timer interrupts the log shows taken from user mode instead, after taking off
