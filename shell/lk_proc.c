@@ -133,7 +133,8 @@ static struct proc *check_child(lua_State *L, int arg)
 {
 	lua_Integer pid = luaL_checkinteger(L, arg);
 	struct proc *p = pid > 0 && pid <= 0x7fffffff ? proc_find((int)pid) : NULL;
-	luaL_argcheck(L, p != NULL, arg, "no such process");
+	if (p == NULL)
+		luaL_error(L, "no process with pid %I", pid);
 	luaL_argcheck(L, p->parent == curproc, arg, "not a process the shell started");
 	return p;
 }
