@@ -47,3 +47,7 @@ $(USER_DIR)/%.elf: $(USER_DIR)/bin/%.o $(USER_CRT0) $(USER_LIB) $(MUSL_LIB) user
 
 .SECONDARY: $(USER_CRT0) $(USER_LIB_OBJS) $(USER_NAMES:%=$(USER_DIR)/bin/%.o)
 -include $(USER_CRT0:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_NAMES:%=$(USER_DIR)/bin/%.d)
+
+# The same suite in the conventional layout: what cannot hold there skips.
+ISO_VARIANTS += tests-shared
+ISO_CMDLINE_tests-shared := mode=shared $(ISO_CMDLINE_tests)

@@ -99,6 +99,7 @@ int main(int argc, char **argv)
 {
 	int local;
 
+	skip_all_if_shared();
 	plan(10);
 	ok(argc >= 1 && (uint32_t)argv >= STACK_BOTTOM &&
 	   (uint32_t)argv[0] >= STACK_BOTTOM && strlen(argv[0]) > 0,

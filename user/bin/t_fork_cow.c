@@ -75,6 +75,7 @@ int main(void)
 	int pid, status = -1;
 	uint32_t bad;
 
+	skip_all_if_shared();
 	plan(5);
 	fill4g_map(&f);
 	if (!ok(f.errors == 0, "filled the space: %u pages", f.mapped))

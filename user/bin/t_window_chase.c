@@ -92,6 +92,7 @@ int main(void)
 	    timer_bad = 0, lost = 0, pid = getpid();
 	uint32_t sixteenths = 0, moves0;
 
+	skip_all_if_shared();
 	plan(9);
 	ok(reserve_everything() == 0, "reserved every free page lazily");
 	window(&w);

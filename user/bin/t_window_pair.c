@@ -70,6 +70,7 @@ int main(void)
 	struct window_info w;
 	int pid, status = -1;
 
+	skip_all_if_shared();
 	plan(7);
 	pid = fork();
 	if (pid == 0)

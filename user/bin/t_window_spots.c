@@ -65,6 +65,8 @@ static void visit(uint32_t va)
 int main(int argc, char **argv)
 {
 	int n = sizeof spots / sizeof spots[0];
+
+	skip_all_if_shared();
 	plan(1 + 4 * (n - 2) + 2 + 4 * (argc - 1) + 1);
 	ok(map(SCRATCH, 1, MAP_WRITE) == 0, "scratch page at %#x", SCRATCH);
 	for (int i = 0; i < n; i++)

@@ -51,6 +51,8 @@ int strcmp(const char *a, const char *b);
 void plan(int n);
 int ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void skip_all_if_shared(void);	/* mode=shared: "1..0 # SKIP", exit 0 */
 void done(void) __attribute__((noreturn));
 
 /* space.c — the program's own pages and the whole-space walk */
