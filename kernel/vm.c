@@ -50,7 +50,9 @@ int as_range_ok(uint32_t va, uint32_t npages)
 	return kernel_layout == LAYOUT_BOUNCE || va >= kvm_end();
 }
 
-struct as *as_create(void)
+/* An address space with an empty user part, and its window at va (in the
+ * shared layout: the kernel's range instead). */
+static struct as *as_alloc(uint32_t window_va)
 {
 	struct as *as = kcalloc(1, sizeof *as);
 	if (!as)
@@ -60,12 +62,17 @@ struct as *as_create(void)
 		goto fail;
 	if (kernel_layout == LAYOUT_SHARED)
 		kvm_share(pgdir_of(as));
-	else if (window_create(as, WINDOW_INITIAL_VA) < 0)
+	else if (window_create(as, window_va) < 0)
 		goto fail;
 	return as;
 fail:
 	as_put(as);
 	return 0;
+}
+
+struct as *as_create(void)
+{
+	return as_alloc(WINDOW_INITIAL_VA);
 }
 
 void as_get(struct as *as)
@@ -309,7 +316,7 @@ static int fork_table(struct as *parent, struct as *child, int pdx)
 	for (int i = 0; i < 1024; i++) {
 		uint32_t e = ppt[i];
 		if (window_covers(parent, PGADDR(pdx, i), 1)) {
-			cpt[i] = parent->win.covered;
+			child->win.covered = parent->win.covered; /* the child's own window sits there */
 			continue;
 		}
 		if ((e & (PTE_P | PTE_U)) == (PTE_P | PTE_U)) {
@@ -325,23 +332,14 @@ static int fork_table(struct as *parent, struct as *child, int pdx)
 
 struct as *as_fork(struct as *parent)
 {
-	struct as *child = kcalloc(1, sizeof *child);
+	struct as *child = as_alloc(parent->win.va);
 	if (!child)
 		return 0;
-	child->refs = 1;
-	if (!(child->pgdir = zeroed_page()))
-		goto fail;
-	if (kernel_layout == LAYOUT_SHARED)
-		kvm_share(pgdir_of(child));
+	child->win.moves = parent->win.moves;
 	for (int pdx = 0; pdx < 1024; pdx++) {
 		uint32_t pde = pgdir_of(parent)[pdx];
 		if ((pde & (PTE_P | PTE_U)) == (PTE_P | PTE_U) && fork_table(parent, child, pdx) < 0)
 			goto fail;
-	}
-	if (kernel_layout == LAYOUT_BOUNCE) {
-		if (window_create(child, parent->win.va) < 0)
-			goto fail;
-		child->win.moves = parent->win.moves;
 	}
 	if (running_shared(parent))
 		lcr3(parent->pgdir); /* its writable pages just became copy-on-write */
