@@ -5,8 +5,9 @@
 #   build/bounce-<v>.iso       the same files, kernel command line $(ISO_CMDLINE_<v>)
 # Other mk files add variants with ISO_VARIANTS += v and ISO_CMDLINE_v := ...
 
-ISO_VARIANTS += exit
+ISO_VARIANTS += exit shared
 ISO_CMDLINE_exit := exit
+ISO_CMDLINE_shared := mode=shared # the conventional layout, for comparison (make run-shared)
 ISO_SCRIPTS  := $(wildcard scripts/lua/*.lua)
 ISO_INPUTS   := $(KERNEL) $(USER_PROGS) $(ISO_SCRIPTS) mk/mkiso.sh
 
@@ -19,7 +20,3 @@ $(ISO): $(ISO_INPUTS) | $(DEPS_OK)
 
 $(BUILD)/bounce-%.iso: $(ISO_INPUTS) | $(DEPS_OK)
 	@sh mk/mkiso.sh $@ "$(ISO_CMDLINE_$*)" $(KERNEL) $(USER_PROGS) $(ISO_SCRIPTS)
-
-# The conventional layout, for comparison (make run-shared).
-ISO_VARIANTS += shared
-ISO_CMDLINE_shared := mode=shared
