@@ -7,7 +7,8 @@
 
 ISO_VARIANTS += exit shared
 ISO_CMDLINE_exit := exit
-ISO_CMDLINE_shared := mode=shared # the conventional layout, for comparison (make run-shared)
+# shared: the conventional layout, for comparison (make run-shared)
+ISO_CMDLINE_shared := mode=shared
 ISO_SCRIPTS  := $(wildcard scripts/lua/*.lua)
 ISO_INPUTS   := $(KERNEL) $(USER_PROGS) $(ISO_SCRIPTS) mk/mkiso.sh
 
