@@ -131,3 +131,15 @@ uint32_t lk_checkaligned(lua_State *L, int arg, uint32_t align)
 	}
 	return v;
 }
+
+void lk_setint(lua_State *L, const char *k, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+void lk_setbool(lua_State *L, const char *k, int v)
+{
+	lua_pushboolean(L, v);
+	lua_setfield(L, -2, k);
+}

@@ -32,6 +32,10 @@ uint32_t lk_checkaddr(lua_State *L, int arg);            /* an address: integer 
 uint32_t lk_checkaligned(lua_State *L, int arg, uint32_t align);
 uint32_t lk_checku32(lua_State *L, int arg);
 
+/* t[k] = v for the table on top of the stack. */
+void lk_setint(lua_State *L, const char *k, lua_Integer v);
+void lk_setbool(lua_State *L, const char *k, int v);
+
 /* Each part's opener, called by lk_open. */
 void lk_open_cpu(lua_State *L);
 void lk_open_sys(lua_State *L);

@@ -12,12 +12,6 @@
 
 #define MAX_LISTED 256
 
-static void set_int(lua_State *L, const char *k, lua_Integer v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, k);
-}
-
 static int info(lua_State *L)
 {
 	struct buddy_info bi;
@@ -31,9 +25,9 @@ static int info(lua_State *L)
 	if (verbose)
 		lport_puts(line);
 	lua_createtable(L, 0, 5);
-	set_int(L, "total_pages", bi.total_pages);
-	set_int(L, "free_pages", bi.free_pages);
-	set_int(L, "used_pages", bi.used_pages);
+	lk_setint(L, "total_pages", bi.total_pages);
+	lk_setint(L, "free_pages", bi.free_pages);
+	lk_setint(L, "used_pages", bi.used_pages);
 	lua_createtable(L, BUDDY_MAX_ORDER + 1, 0);
 	for (int order = 0; order <= BUDDY_MAX_ORDER; order++) {
 		lua_pushinteger(L, bi.free_blocks[order]);
@@ -46,8 +40,8 @@ static int info(lua_State *L)
 		if (verbose)
 			lport_puts(line);
 		lua_createtable(L, 0, 2);
-		set_int(L, "pa", pa[i]);
-		set_int(L, "bytes", bytes[i]);
+		lk_setint(L, "pa", pa[i]);
+		lk_setint(L, "bytes", bytes[i]);
 		lua_rawseti(L, -2, i + 1);
 	}
 	lua_setfield(L, -2, "blocks");

@@ -43,18 +43,6 @@ static void check_mapped(lua_State *L, struct as *as, uint32_t va, struct pg_wal
 		address_error(L, "address 0x%08x is not mapped", va);
 }
 
-static void set_int(lua_State *L, const char *k, lua_Integer v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, k);
-}
-
-static void set_bool(lua_State *L, const char *k, int v)
-{
-	lua_pushboolean(L, v);
-	lua_setfield(L, -2, k);
-}
-
 static int walk(lua_State *L)
 {
 	uint32_t va = lk_checkaddr(L, 1);
@@ -66,14 +54,14 @@ static int walk(lua_State *L)
 		return 2;
 	}
 	lua_createtable(L, 0, 8);
-	set_int(L, "va", w.va);
-	set_int(L, "pde", w.pde);
-	set_int(L, "pte", w.pte);
-	set_int(L, "pa", w.pa);
-	set_bool(L, "present", w.present);
-	set_bool(L, "writable", w.writable);
-	set_bool(L, "user", w.user);
-	set_bool(L, "large", w.large);
+	lk_setint(L, "va", w.va);
+	lk_setint(L, "pde", w.pde);
+	lk_setint(L, "pte", w.pte);
+	lk_setint(L, "pa", w.pa);
+	lk_setbool(L, "present", w.present);
+	lk_setbool(L, "writable", w.writable);
+	lk_setbool(L, "user", w.user);
+	lk_setbool(L, "large", w.large);
 	return 1;
 }
 
@@ -92,10 +80,10 @@ static int add_range(const struct pg_range *r, void *ctx)
 		 (unsigned)r->hi_incl, (unsigned)r->pa, names);
 	lport_puts(line);
 	lua_createtable(L, 0, 5);
-	set_int(L, "lo", r->lo);
-	set_int(L, "hi", r->hi_incl);
-	set_int(L, "pa", r->pa);
-	set_int(L, "flags", r->flags);
+	lk_setint(L, "lo", r->lo);
+	lk_setint(L, "hi", r->hi_incl);
+	lk_setint(L, "pa", r->pa);
+	lk_setint(L, "flags", r->flags);
 	lua_pushstring(L, names);
 	lua_setfield(L, -2, "names");
 	lua_rawseti(L, -2, ++rs->n);
@@ -297,12 +285,12 @@ static int pageinfo(lua_State *L)
 	if (lk_verbose(L))
 		print_pageinfo(as, &info);
 	lua_createtable(L, 0, 6);
-	set_int(L, "pgdir", lk_pgdir(as));
-	set_int(L, "pde_present", info.pde_present);
-	set_int(L, "pde_tables", info.pde_tables);
-	set_int(L, "pages_4k", info.pages_4k);
-	set_int(L, "pages_4m", info.pages_4m);
-	set_int(L, "translation_pages", info.translation_pages);
+	lk_setint(L, "pgdir", lk_pgdir(as));
+	lk_setint(L, "pde_present", info.pde_present);
+	lk_setint(L, "pde_tables", info.pde_tables);
+	lk_setint(L, "pages_4k", info.pages_4k);
+	lk_setint(L, "pages_4m", info.pages_4m);
+	lk_setint(L, "translation_pages", info.translation_pages);
 	return 1;
 }
 

@@ -38,22 +38,16 @@ static int k_dmesg(lua_State *L)
 	return 1;
 }
 
-static void set_count(lua_State *L, const char *name, uint32_t v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, name);
-}
-
 static int k_stats(lua_State *L)
 {
 	struct kstats s = kstats;   /* one snapshot, so the fields agree */
 	lua_createtable(L, 0, 6);
-	set_count(L, "entries", s.entries);
-	set_count(L, "syscalls", s.syscalls);
-	set_count(L, "cr3_loads", s.cr3_loads);
-	set_count(L, "window_moves", s.window_moves);
-	set_count(L, "page_faults", s.page_faults);
-	set_count(L, "ticks", s.ticks);
+	lk_setint(L, "entries", s.entries);
+	lk_setint(L, "syscalls", s.syscalls);
+	lk_setint(L, "cr3_loads", s.cr3_loads);
+	lk_setint(L, "window_moves", s.window_moves);
+	lk_setint(L, "page_faults", s.page_faults);
+	lk_setint(L, "ticks", s.ticks);
 	return 1;
 }
 

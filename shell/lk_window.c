@@ -43,23 +43,17 @@ static int move(lua_State *L)
 	return 2;
 }
 
-static void set_int(lua_State *L, const char *k, lua_Integer v)
-{
-	lua_pushinteger(L, v);
-	lua_setfield(L, -2, k);
-}
-
 static int info(lua_State *L)
 {
 	struct as *as = target(L, 1);
 	lua_createtable(L, 0, 8);
-	set_int(L, "va", as->win.va);
-	set_int(L, "pa", as->win.pa);
-	set_int(L, "cr3", as->pgdir);
-	set_int(L, "idt", as->win.va + WIN_IDT);
-	set_int(L, "gdt", as->win.va + WIN_GDT);
-	set_int(L, "tss", as->win.va + WIN_TSS);
-	set_int(L, "moves", as->win.moves);
+	lk_setint(L, "va", as->win.va);
+	lk_setint(L, "pa", as->win.pa);
+	lk_setint(L, "cr3", as->pgdir);
+	lk_setint(L, "idt", as->win.va + WIN_IDT);
+	lk_setint(L, "gdt", as->win.va + WIN_GDT);
+	lk_setint(L, "tss", as->win.va + WIN_TSS);
+	lk_setint(L, "moves", as->win.moves);
 	return 1;
 }
 
