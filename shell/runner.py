@@ -284,9 +284,9 @@ def main():
         else:
             print("runner: COM1 on this terminal; Ctrl-] quits", file=sys.stderr)
             status = interactive(b)
-            if status is None:
-                print("\nrunner: quit (Ctrl-])", file=sys.stderr)
-                return 130
+            if status is None:       # the person left on purpose: not a failure
+                print(f"\nrunner: quit (Ctrl-]); log: {args.log}", file=sys.stderr)
+                return 0
     except BochsError as e:
         print(f"runner: {e}", file=sys.stderr)
         return 124 if "time limit" in str(e) else 1
