@@ -67,6 +67,14 @@ def clean(data):
     return data.replace(b"\r\n", b"\n").decode("utf-8", errors="replace")
 
 
+def recv_all(conn):
+    """Every byte the peer sends until it shuts its side."""
+    chunks = []
+    while data := conn.recv(65536):
+        chunks.append(data)
+    return b"".join(chunks)
+
+
 class ShellError(RuntimeError):
     """The shell did not answer as expected."""
 
@@ -192,12 +200,7 @@ class Session:
         while True:
             conn, _ = srv.accept()
             with conn:
-                source = b""
-                while True:
-                    data = conn.recv(65536)
-                    if not data:
-                        break
-                    source += data
+                source = recv_all(conn)
                 with self.lock:
                     out, err = self.sh.run(source)
                 status = b"ok" if err is None else b"err " + err.encode()
@@ -256,12 +259,7 @@ def send(args):
     with socket.create_connection(("127.0.0.1", args.port)) as conn:
         conn.sendall(source)
         conn.shutdown(socket.SHUT_WR)
-        reply = b""
-        while True:
-            data = conn.recv(65536)
-            if not data:
-                break
-            reply += data
+        reply = recv_all(conn)
     out, _, status = reply.rpartition(b"\x02")
     sys.stdout.write(out.decode(errors="replace"))
     return 0 if status.strip() == b"ok" else 1

@@ -11,22 +11,25 @@ static int cr2(lua_State *L) { lua_pushinteger(L, rcr2()); return 1; }
 static int cr3(lua_State *L) { lua_pushinteger(L, rcr3()); return 1; }
 static int cr4(lua_State *L) { lua_pushinteger(L, rcr4()); return 1; }
 
+static int push_dtr(lua_State *L, const struct dtr *d)
+{
+	lua_pushinteger(L, d->base);
+	lua_pushinteger(L, d->limit);
+	return 2;
+}
+
 static int idtr(lua_State *L)
 {
 	struct dtr d;
 	sidt(&d);
-	lua_pushinteger(L, d.base);
-	lua_pushinteger(L, d.limit);
-	return 2;
+	return push_dtr(L, &d);
 }
 
 static int gdtr(lua_State *L)
 {
 	struct dtr d;
 	sgdt(&d);
-	lua_pushinteger(L, d.base);
-	lua_pushinteger(L, d.limit);
-	return 2;
+	return push_dtr(L, &d);
 }
 
 /* The task register: its selector, and the TSS base from that selector's
