@@ -18,6 +18,9 @@ OUT     := out
 ISO     := $(BUILD)/bounce.iso
 KERNEL  := $(BUILD)/kernel/bounce.elf
 DEPS_OK := $(BUILD)/.deps-ok
+# The cross compiler's own headers. Recursive on purpose: on a fresh machine
+# the compiler is installed by $(DEPS_OK), after make has read this file.
+GCC_INC  = $(shell $(CC) -print-file-name=include)
 
 .DEFAULT_GOAL := all
 .PHONY: all run run-shared test unit-test system-test qemu gdb script demo analyze bench clean distclean deps

@@ -88,6 +88,11 @@ verify() {
 if [ -f "$outdir/$orig" ] && [ "$(sha256 "$outdir/$orig")" = "$want" ]; then
 	exit 0
 fi
+# One apt at a time per suite: "make -j" fetches lua5.4 and musl (both
+# bookworm) at once, and they share the private lists and download folder.
+mkdir -p "$aptdir"
+exec 9>"$aptdir/lock"
+flock 9
 setup_apt
 echo "fetch-source: downloading $orig ($pkg, $suite)"
 # apt-get source downloads into the current directory: use a scratch one

@@ -15,7 +15,6 @@ MUSL_DIR  := $(BUILD)/musl-1.2.3
 MUSL_INC  := $(MUSL_DIR)/installed/include
 MUSL_LIB  := $(MUSL_DIR)/lib/libc.a
 LUA_LIB   := $(BUILD)/shell/liblua.a
-GCC_INC   := $(shell $(CC) -print-file-name=include)
 
 # The core and the libraries the shell opens (no io, os, package, debug).
 LUA_CORE  := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject \
@@ -23,13 +22,13 @@ LUA_CORE  := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject \
 LUA_LIBS  := lauxlib lbaselib lcorolib ltablib lstrlib lmathlib lutf8lib
 LUA_OBJS  := $(patsubst %,$(BUILD)/shell/lua/%.o,$(LUA_CORE) $(LUA_LIBS))
 
-FREESTANDING := -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector \
+FREESTANDING  = -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector \
 	-nostdinc -isystem $(GCC_INC) -isystem $(MUSL_INC) -O2 -g
 
 # Lua's sources see luaport.h first (our luaconf overrides).
-LUA_CFLAGS   := $(FREESTANDING) -std=gnu99 -Wall -Wextra -I $(LUA_DIR)/src \
+LUA_CFLAGS    = $(FREESTANDING) -std=gnu99 -Wall -Wextra -I $(LUA_DIR)/src \
 	-include shell/luaport.h
-SHELL_CFLAGS := $(FREESTANDING) -std=gnu99 -Wall -Wextra -Werror \
+SHELL_CFLAGS  = $(FREESTANDING) -std=gnu99 -Wall -Wextra -Werror \
 	-I shell -I kernel -I $(LUA_DIR)/src -include shell/luaport.h
 
 SHELL_SRCS := $(wildcard shell/*.c shell/libc/*.c)

@@ -12,7 +12,8 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,$(UNIT)/%,$(wildcard tests/unit/test_*.
 # The same kernel sources must also build freestanding for i686.
 UNIT_KSRCS  := $(wildcard $(patsubst tests/unit/test_%.c,kernel/%.c,$(wildcard tests/unit/test_*.c)))
 UNIT_KCHECK := $(patsubst kernel/%.c,$(UNIT)/kcheck/%.o,$(UNIT_KSRCS))
-UNIT_KFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector -O2 -Wall -Wextra -Werror
+# with exactly the kernel's flags and headers (musl's, never the host's).
+UNIT_KFLAGS  = $(filter-out -MMD -MP,$(KERNEL_CFLAGS))
 
 .PHONY: unit-kcheck
 unit-test: $(UNIT_TESTS) unit-kcheck
@@ -24,7 +25,7 @@ $(UNIT)/test_%: tests/unit/test_%.c kernel/%.c kernel/%.h $(UNIT_FW) | $(DEPS_OK
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_DEFS) -o $@ $(filter %.c,$^)
 
-$(UNIT)/kcheck/%.o: kernel/%.c kernel/%.h | $(DEPS_OK)
+$(UNIT)/kcheck/%.o: kernel/%.c kernel/%.h | $(DEPS_OK) $(MUSL_INC)/stdio.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_KFLAGS) -c -o $@ $<
 

@@ -4,9 +4,9 @@
 # ISO as the GRUB module <name>.
 
 USER_DIR    := $(BUILD)/user
-USER_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector \
+USER_CFLAGS  = -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector \
 	-fno-delete-null-pointer-checks -nostdlib -nostdinc -O2 -Wall -Wextra -Werror \
-	-isystem $(shell $(CC) -print-file-name=include) -isystem /usr/include/stb \
+	-isystem $(GCC_INC) -isystem /usr/include/stb \
 	-I. -Iuser/lib -MMD -MP
 USER_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -T user/user.ld
