@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from analysis.events import read_events
+from analysis.events import MARK_KINDS, read_events
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -62,7 +62,7 @@ def read_log(path):
         result["last_icount"] = ev.icount
         if ev.kind == "NOTE" and ev.fields.get("what") == "mode":
             result["mode"] = ev.fields.get("name")
-        elif ev.kind == "MARK":
+        elif ev.kind in MARK_KINDS:
             label = ev.fields["label"]
             result["marks"].setdefault(label, ev.icount)
             m = LABEL.match(label)

@@ -63,7 +63,8 @@ class Phase:
 
 
 Move = collections.namedtuple("Move", "icount space old new source")
-Flag = collections.namedtuple("Flag", "line icount kind cpl eip cr3 n")
+Flag = collections.namedtuple("Flag", "line icount kind cpl eip cr3 n detail")
+FLAG_COMMON_KEYS = ("kind", "cpl", "cs", "eip", "cr3", "n")
 
 
 class Span:
@@ -123,6 +124,7 @@ class Classifier:
         self._span = None
         self._handlers = {kind: getattr(self, "_on_" + kind) for kind in
                           ("NOTE", "MARK", "EXIT", "FLAG", "INT", "CR3", "LIDT", "LGDT", "LTR")}
+        self._handlers["UMARK"] = self._on_MARK
 
     # -- feeding ---------------------------------------------------------
 
@@ -267,15 +269,16 @@ class Classifier:
     def _on_MARK(self, ev):
         self.phases[-1].end = ev.icount
         self.phases.append(Phase(ev.fields["label"], ev.icount))
-        self.phases[-1].kinds["MARK"] += 1
+        self.phases[-1].kinds[ev.kind] += 1
 
     def _on_EXIT(self, ev):
         self.exit_status = int(ev.fields["status"])
 
     def _on_FLAG(self, ev):
         f = ev.fields
+        detail = " ".join(f"{k}={v}" for k, v in f.items() if k not in FLAG_COMMON_KEYS)
         self.flags.append(Flag(ev.line, ev.icount, f["kind"], int(f["cpl"]),
-                               number(f["eip"]), number(f["cr3"]), f.get("n")))
+                               number(f["eip"]), number(f["cr3"]), f.get("n"), detail))
 
     def _on_INT(self, ev):
         vec, cpl = number(ev.fields["vec"]), int(ev.fields["cpl"])

@@ -146,6 +146,7 @@ static void run(struct proc *p)
 	curproc = p;
 	p->state = P_RUNNING;
 	kstack_top = (uint32_t)p->kstack + KSTACK_SIZE;
+	announce_stack((uint32_t)p->kstack, kstack_top);
 	if (kernel_layout == LAYOUT_SHARED)
 		switch_shared(p);
 	else if (p->as && p->as != window_current)

@@ -83,7 +83,7 @@ static int sys_mark(struct trapframe *tf)
 	int n = copyinstr(curproc->as, label, tf->ebx, sizeof label);
 	if (n < 0)
 		return n;
-	mark(label);
+	mark_user(curproc->pid, label);
 	return 0;
 }
 
