@@ -27,8 +27,9 @@
 #define CR3_FRAME  0xfffff000u   // ignore the PWT/PCD bits of CR3
 #define PUSH_REACH 64u           // a push, call, PUSHA or interrupt frame
                                  // writes at most this far below ESP
-#define STACK_SLACK 4096u        // ESP this far below the bottom is still
-                                 // "on" the announced stack
+#define STACK_SLACK 0x4000u      // ESP this far below the bottom is still
+                                 // "on" the announced stack (one big frame,
+                                 // like musl's fmt_fp's, can jump 8 KiB)
 
 struct window {
 	Bit32u va;
@@ -67,6 +68,9 @@ static bool ldt_reported;       // until the next LLDT
 // The kernel stack announced last: [stack_lo, stack_hi).
 static Bit32u stack_lo, stack_hi;
 static bool stack_reported;
+// The user CR3 loaded last: under the kernel's CR3 the entry path still runs
+// on that space's window stack, which may lie anywhere, below a stack too.
+static Bit32u last_user_cr3 = 1;
 
 static unsigned cpl_of(BX_CPU_C *c)
 {
@@ -258,7 +262,10 @@ static void check_table(BX_CPU_C *c, Bit32u eip, const char *which, Bit32u base,
 // CR3 the CPU must find its IDT, GDT and TSS in that address space's window.
 void isolation_tables(BX_CPU_C *c, Bit32u eip)
 {
-	if (!user_cr3_loaded(c) || !(checks & CHK_TABLES))
+	if (!user_cr3_loaded(c))
+		return;
+	last_user_cr3 = (Bit32u) c->cr3 & CR3_FRAME;
+	if (!(checks & CHK_TABLES))
 		return;
 	check_table(c, eip, "idt", (Bit32u) c->idtr.base, c->idtr.limit);
 	check_table(c, eip, "gdt", (Bit32u) c->gdtr.base, c->gdtr.limit);
@@ -268,8 +275,9 @@ void isolation_tables(BX_CPU_C *c, Bit32u eip)
 
 // A ring-0 write under the kernel's CR3 below the announced stack's bottom,
 // near ESP (so a push, a call or a frame, not a write to the heap object
-// that happens to lie below the stack), while ESP is on or just below
-// that stack. Once until ESP is back on the stack.
+// that happens to lie below the stack), while ESP is on or not far below
+// that stack and not on the last window's entry stack. Once until ESP is
+// back on the stack.
 static void check_stack(BX_CPU_C *c, Bit32u lin)
 {
 	Bit32u esp = c->gen_reg[BX_32BIT_REG_ESP].dword.erx;
@@ -279,7 +287,7 @@ static void check_stack(BX_CPU_C *c, Bit32u lin)
 		return;
 	}
 	if (stack_reported || esp > stack_hi || esp + STACK_SLACK < stack_lo ||
-	    lin + PUSH_REACH < esp)
+	    lin + PUSH_REACH < esp || in_window(last_user_cr3, esp, 1))
 		return;
 	char extra[80];
 	snprintf(extra, sizeof extra, " addr=0x%x esp=0x%x stack=0x%x-0x%x",
