@@ -21,7 +21,10 @@ Bit64u trace_icount(void);
 void guest_outp(Bit16u port, unsigned val);
 
 // isolation.cc: what the kernel announced, and the checks.
-extern bool isolation_checking;         // kernel announced and not shared mode
+extern bool isolation_checking;         // kernel announced, not shared mode, checks on
+// The linear-access hook's filter, so that most accesses cost two tests:
+extern bool isolation_watch;            // ring 0 under a user CR3, or a delivery there
+extern Bit32u isolation_stack_lo;       // bottom of the announced kernel stack, or 0
 void isolation_kernel(Bit32u cr3);
 void isolation_window(Bit32u cr3, Bit32u va, Bit32u pages);
 void isolation_mode(const char *name);

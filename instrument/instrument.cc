@@ -192,11 +192,11 @@ void bx_instr_outp(Bit16u addr, unsigned len, unsigned val)
 	guest_outp(addr, val);
 }
 
-// Every linear memory access: the hottest hook, so one test here
-// (isolation_checking implies trace_on).
+// Every linear memory access: the hottest hook, so it only filters here.
+// Both filters are off unless isolation_checking (which implies trace_on).
 void bx_instr_lin_access(unsigned cpu, bx_address lin, bx_address phy, unsigned len,
                          unsigned memtype, unsigned rw)
 {
-	if (isolation_checking)
+	if (isolation_watch || (Bit32u) lin < isolation_stack_lo)
 		isolation_access(BX_CPU(cpu), (Bit32u) lin, len, rw);
 }

@@ -9,7 +9,7 @@
 // while that CR3 is loaded; a transit longer than BOUNCE_TRANSIT_MAX is
 // flagged when it ends. Ring 0 is entered from ring 3 only by an interrupt
 // delivery (through a task gate only for the double fault); ring 3 never
-// runs under the kernel's CR3 or with a usable LDT; a ring-0 write never
+// runs under the kernel's CR3 or with a usable LDT; a ring-0 push never
 // lands below the bottom of the kernel stack announced last.
 //
 // The "shared" layout maps the kernel everywhere, so it is not checked.
@@ -37,6 +37,8 @@ struct window {
 };
 
 bool isolation_checking;
+bool isolation_watch;
+Bit32u isolation_stack_lo;
 
 static bool kernel_known, shared_mode;
 static Bit32u kernel_cr3;
@@ -118,7 +120,9 @@ static void update_checking(void)
 		read_switches();
 		switches_read = true;
 	}
-	isolation_checking = kernel_known && !shared_mode;
+	isolation_checking = kernel_known && !shared_mode && checks != 0;
+	isolation_watch = false;
+	isolation_stack_lo = isolation_checking && (checks & CHK_STACK) ? stack_lo : 0;
 }
 
 void isolation_kernel(Bit32u cr3)
@@ -146,6 +150,7 @@ void isolation_stack(Bit32u lo, Bit32u hi)
 	stack_lo = lo;
 	stack_hi = hi;
 	stack_reported = false;
+	update_checking();
 }
 
 // [laddr, laddr + len) inside the window announced for cr3?
@@ -182,6 +187,9 @@ static void end_transit(void)
 // An interrupt or exception is being delivered (before the switch).
 void isolation_delivery(BX_CPU_C *c, unsigned vector)
 {
+	// The delivery pushes at CPL 0, on the stack the TSS names.
+	if (user_cr3_loaded(c) && (checks & CHK_ACCESS))
+		isolation_watch = true;
 	via_int = true;
 	via_vector = vector;
 	via_tr = c->tr.selector.value;
@@ -227,6 +235,7 @@ void isolation_step(BX_CPU_C *c)
 	if (cpl3_kernel && !cpl3_kernel_reported)
 		flag(c, "cpl3-kernel-cr3", "");
 	cpl3_kernel_reported = cpl3_kernel;
+	isolation_watch = cpl == 0 && cr3 != kernel_cr3 && paging && (checks & CHK_ACCESS);
 	if (cpl != 0 || cr3 == kernel_cr3 || !paging) {
 		if (transit_len > 0)
 			end_transit();
@@ -273,21 +282,17 @@ void isolation_tables(BX_CPU_C *c, Bit32u eip)
 		c->tr.cache.u.segment.limit_scaled);
 }
 
-// A ring-0 write under the kernel's CR3 below the announced stack's bottom,
-// near ESP (so a push, a call or a frame, not a write to the heap object
-// that happens to lie below the stack), while ESP is on or not far below
-// that stack and not on the last window's entry stack. Once until ESP is
-// back on the stack.
+// A ring-0 write under the kernel's CR3 below the announced stack's bottom
+// (instrument.cc passes only those), near ESP (so a push, a call or a
+// frame, not a write to the heap object that happens to lie below the
+// stack), while ESP is on or not far below that stack and not on the last
+// window's entry stack. Once per announced stack.
 static void check_stack(BX_CPU_C *c, Bit32u lin)
 {
 	Bit32u esp = c->gen_reg[BX_32BIT_REG_ESP].dword.erx;
-	if (lin >= stack_lo) {
-		if (stack_reported && esp >= stack_lo)
-			stack_reported = false;
-		return;
-	}
-	if (stack_reported || esp > stack_hi || esp + STACK_SLACK < stack_lo ||
-	    lin + PUSH_REACH < esp || in_window(last_user_cr3, esp, 1))
+	if (stack_reported || lin >= stack_lo || esp > stack_hi ||
+	    esp + STACK_SLACK < stack_lo || lin + PUSH_REACH < esp ||
+	    in_window(last_user_cr3, esp, 1))
 		return;
 	char extra[80];
 	snprintf(extra, sizeof extra, " addr=0x%x esp=0x%x stack=0x%x-0x%x",
@@ -296,7 +301,8 @@ static void check_stack(BX_CPU_C *c, Bit32u lin)
 	stack_reported = true;
 }
 
-// Every linear data access. Cheap first: only ring 0 is looked at.
+// A linear data access that passed instrument.cc's cheap filter
+// (isolation_watch or below isolation_stack_lo): only ring 0 is judged.
 void isolation_access(BX_CPU_C *c, Bit32u lin, unsigned len, unsigned rw)
 {
 	if (!isolation_checking || cpl_of(c) != 0 || rw == BX_EXECUTE || !c->cr0.get_PG())
