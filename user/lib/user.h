@@ -30,7 +30,7 @@ int wait(int pid, int *status);
 int window(struct window_info *out);
 int window_move(uint32_t va);
 uint32_t canary(void);
-int trace_mark(const char *label);	/* SYS_mark: a MARK event in the log */
+int trace_mark(const char *label);	/* SYS_mark: a UMARK event in the log */
 int copybench(int op, void *buf, uint32_t len);
 
 /* printf.c (stb_sprintf, no floating point) */
