@@ -16,6 +16,7 @@
  *   user-port port=0x503  ring 3 writes the user-mark port
  *   cpl3-kernel-cr3       ring 3 runs under PD_K
  *   cpl0-entry how=far    ring 3 reaches ring 0 through a call gate
+ *   cpl0-entry how=task   ring 3 reaches ring 0 through a task gate (INT 0x81)
  *   table-outside-window  which=idt, gdt, tr: PD_U loaded with all three
  *                         tables outside the window
  *   data-outside-window   a ring-0 read outside the window under PD_U
@@ -47,6 +48,8 @@
 	.set GATE_SEL, 0x33              /* call gate, DPL 3 */
 	.set LDT_SEL, 0x38
 	.set OUT_TSS_SEL, 0x40
+	.set TASK_SEL, 0x40              /* via the window GDT: the gate's task */
+	.set TASK_STACK, 0x109800
 	.set IOPL3, 0x3002               /* EFLAGS: IOPL 3, IF off */
 
 	.section .text, "awx"
@@ -80,6 +83,8 @@ _start:
 	mov $win_idt+13*8, %edi
 	mov $0x8e00, %ecx
 	call set_gate
+	movw $TASK_SEL, win_idt+0x81*8+2   /* IDT task gate 0x81, DPL 3 */
+	movw $0xe500, win_idt+0x81*8+4
 	mov $win_gate_target, %eax     /* GDT call gate to ring 0, DPL 3 */
 	mov %ax, win_gdt+GATE_SEL-3
 	shr $16, %eax
@@ -139,6 +144,11 @@ probe_lldt:
 
 	/* ring 3 into ring 0 through a call gate */
 	mov $user_gate, %eax
+	mov $2, %ecx
+	call enter_user
+
+	/* ring 3 into ring 0 through a task gate */
+	mov $user_task_gate, %eax
 	mov $2, %ecx
 	call enter_user
 
@@ -208,6 +218,14 @@ back_to_kernel:
 	mov saved_esp, %esp
 	ret
 
+/* The task gate's task (TR 0x40, PD_K): no nested task to return to. */
+	.globl task_entry
+task_entry:
+	pushf
+	andl $~0x4000, (%esp)          /* NT off: the next IRET is a plain one */
+	popf
+	jmp back_to_kernel
+
 /* ---- ring 3 ---- */
 	.globl user_nop
 user_nop:
@@ -239,6 +257,10 @@ user_kernel_cr3:
 	.globl user_gate
 user_gate:
 	lcall $GATE_SEL, $0
+
+	.globl user_task_gate
+user_task_gate:
+	int $0x81
 
 /* ---- helpers (ring 0, PD_K or paging off) ---- */
 
@@ -295,13 +317,13 @@ umark_end:
 win_gdtr: .word gdt_end-win_gdt-1
 	.long win_gdt
 	.word 0
-win_idtr: .word 0x81*8-1
+win_idtr: .word 0x82*8-1
 	.long win_idt
 	.word 0
 out_gdtr: .word gdt_end-win_gdt-1
 	.long OUT_GDT
 	.word 0
-out_idtr: .word 0x81*8-1
+out_idtr: .word 0x82*8-1
 	.long OUT_IDT
 
 /* ---- the window page: trampolines, GDT, TSS, IDT, entry stack ---- */
@@ -375,7 +397,15 @@ win_tss:
 
 	.org 0x3500
 win_idt:
-	.space 0x81*8
+	.space 0x82*8
 
 	.org 0x4000
-	.space 0x6000                  /* PD_K, PD_U, OUT_*, LDT, stacks */
+	.space 0x2800                  /* PD_K, PD_U, OUT_GDT */
+	.org 0x6800                    /* OUT_TSS: the task gate's task */
+	.long 0, 0, 0, 0, 0, 0, 0      /* link, esp0-2, ss0-2 */
+	.long PD_K, task_entry, 0x2    /* cr3, eip, eflags */
+	.long 0, 0, 0, 0, TASK_STACK, 0, 0, 0   /* eax..edi */
+	.long UDATA, KCODE, KDATA, UDATA, UDATA, UDATA, 0  /* es cs ss ds fs gs ldt */
+	.word 0, 0x68
+	.org 0x7000
+	.space 0x3000                  /* LDT, stacks */
