@@ -48,7 +48,7 @@ static std::unordered_map<Bit32u, window> windows;
 enum { CHK_TRANSIT = 1, CHK_ENTRY = 2, CHK_TABLES = 4, CHK_ACCESS = 8, CHK_STACK = 16 };
 static unsigned checks = ~0u;
 
-// The window of the CR3 now loaded, looked up again when CR3 changes.
+// The window last looked up, by CR3 (the one loaded, mostly).
 static Bit32u cached_cr3 = 1;   // never a frame address: forces a look-up
 static const window *cached;
 
