@@ -161,7 +161,7 @@ def run_bench_iso(iso, bochs, log=None, timeout=900, grace=15, env=None):
 def shell_session(iso, bochs, log, lua_lines, timeout=300):
     """Boot the shell ISO, send each Lua line at a prompt, then k.exit(0).
     Returns COM1's text."""
-    with Bochs(iso, log=log, timeout=timeout, bochs=bochs, env=env) as b:
+    with Bochs(iso, log=log, timeout=timeout, bochs=bochs) as b:
         b.read_until(PROMPT)
         for n, line in enumerate(lua_lines, start=2):
             b.send(line.encode() + b"\n")
