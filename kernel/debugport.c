@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include "klib.h"
 #include "debugport.h"
+#include "proc.h"
 #include "x86.h"
 
 static void port_puts(const char *s)
@@ -10,10 +11,14 @@ static void port_puts(const char *s)
 		outb(MARK_PORT, (uint8_t)*s++);
 }
 
+/* Interrupts stay off while a line or a user mark is on its way, so that
+ * another thread's (once system calls are preemptible) cannot interleave. */
 static void port_line(const char *s)
 {
+	uint32_t f = irq_save();
 	port_puts(s);
 	outb(MARK_PORT, '\n');
+	irq_restore(f);
 }
 
 /* Control bytes would end the line (the emulator takes '\r' and '\n' as
@@ -60,11 +65,13 @@ void mark_user(int pid, const char *label)
 	size_t n = strlen(label);
 	if (n > UMARK_MAX)
 		n = UMARK_MAX;
+	uint32_t f = irq_save();
 	for (int shift = 0; shift < 32; shift += 8)
 		outb(UMARK_PORT, (uint8_t)((uint32_t)pid >> shift));
 	outb(UMARK_PORT, (uint8_t)n);
 	while (n--)
 		outb(UMARK_PORT, (uint8_t)*label++);
+	irq_restore(f);
 }
 
 static void port_hex(uint32_t v)
@@ -78,6 +85,7 @@ static void port_hex(uint32_t v)
  * the move itself); the same line announce() would write. */
 void announce_window(uint32_t cr3, uint32_t va, unsigned pages, uint32_t pa)
 {
+	uint32_t f = irq_save();
 	port_puts("@window cr3=");
 	port_hex(cr3);
 	port_puts(" va=");
@@ -87,9 +95,11 @@ void announce_window(uint32_t cr3, uint32_t va, unsigned pages, uint32_t pa)
 	port_puts(" pa=");
 	port_hex(pa);
 	outb(MARK_PORT, '\n');
+	irq_restore(f);
 }
 
-/* Sent at every thread switch that changes stacks, so it skips vsnprintf. */
+/* Sent at every thread switch that changes stacks, so it skips vsnprintf;
+ * the scheduler calls it with interrupts off. */
 void announce_stack(uint32_t lo, uint32_t hi)
 {
 	static uint32_t last_lo, last_hi;
