@@ -35,6 +35,7 @@ include mk/iso.mk
 include $(wildcard mk/tests.mk)
 include $(wildcard mk/analysis.mk)
 include $(wildcard mk/bench.mk)
+include mk/fresh.mk
 
 all: $(ISO) $(BOCHS)
 
