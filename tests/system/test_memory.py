@@ -55,7 +55,42 @@ def shell():
         yield sh
 
 
-@pytest.mark.parametrize("program", ["t_copyinstr"])
+@pytest.fixture(scope="module")
+def waiter(shell):
+    """wait_child, asleep in wait() for its own child that never ends:
+    (its pid, the child's pid).  Both share their pages copy-on-write."""
+    [[pid, child]] = results(shell, """
+        waiter = k.proc.spawn('wait_child')
+        local child
+        after(200, function()
+          for _, p in ipairs(k.proc.list()) do
+            if p.name == 'wait_child' and p.pid ~= waiter then child = p.pid end
+          end
+          return child and state(waiter) == 'sleeping'
+        end)
+        R(waiter, child)""")
+    return int(pid), int(child)
+
+
+def test_kill_ends_a_process_blocked_in_wait(shell, waiter):
+    pid, child = waiter
+    [[before, took, after_kill, status]] = results(shell, f"""
+        local before = state({pid})
+        k.proc.kill({pid})
+        local took = after(50, function() return state({pid}) == 'zombie' end)
+        local st = state({pid})
+        R(before, took, st, st == 'zombie' and (k.proc.wait({pid})) or 'not waited')
+        k.proc.kill({child})""")
+    assert before == "sleeping"
+    assert after_kill == "zombie", f"still {after_kill} {took} ticks after the kill"
+    assert int(took) <= 3
+    assert int(status) & 0x100          # WAIT_KILLED (kernel/abi.h)
+    # The orphaned child dies too, and nobody is left asleep.
+    assert results(shell, f"after(50, function() return not state({child}) end) "
+                          f"R(state({child}) or 'gone')") == [["gone"]]
+
+
+@pytest.mark.parametrize("program", ["t_copyinstr", "t_wait_race"])
 def test_program_passes(shell, program):
     [[passed, failed, status, text]] = results(
         shell, f"local r = k.test.run('{program}') "
