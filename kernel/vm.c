@@ -256,12 +256,26 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 	return 0;
 }
 
+/* The shell's k.mm.setmap (docs/memory.md).  U stays: it is how the
+ * kernel tells a user page, whose frame it counts, from the window's.
+ * Writability (W, or copy-on-write, which counts as writable) changes only
+ * on a frame mapped once: on a shared one it would let one mapping write
+ * what others see, or split aliases at the next fork. */
 int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr)
 {
 	uint32_t *pte = as_pte(as, va, 0);
 	if (!pte || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
 		return -EFAULT;
-	*pte = (*pte | set) & ~clr;
+	if (((set | clr) & ~AS_SETFLAGS) || (clr & PTE_U))
+		return -EINVAL;
+	uint32_t e = (*pte | (set & ~PTE_W)) & ~(clr & ~PTE_W);
+	int was_w = (e & (PTE_W | PTE_COW)) != 0, now_w = (was_w || (set & PTE_W)) && !(clr & PTE_W);
+	if (now_w != was_w) {
+		if (page_refcount(PTE_ADDR(e)) > 1)
+			return -EBUSY;
+		e = (e & ~(PTE_W | PTE_COW)) | (now_w ? PTE_W : 0);
+	}
+	*pte = e;
 	tlb_sync(as, va);
 	return 0;
 }

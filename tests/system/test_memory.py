@@ -72,6 +72,32 @@ def waiter(shell):
     return int(pid), int(child)
 
 
+def test_setmap_cannot_clear_u(shell, waiter):
+    pid, _ = waiter
+    out, err = shell.run(f"k.mm.setmap(0xFFFF0000, 0xFFFF0000, {{clr = {{'U'}}}}, {pid})")
+    assert err is not None and "U cannot be cleared" in err
+    assert shell.eval(f"k.mm.walk(0xFFFF0000, {pid}).user") == "true"
+
+
+def test_setmap_refuses_w_changes_on_shared_frames(shell, waiter):
+    pid, child = waiter
+    # Shared with the child since the fork: the first text page (read-only)
+    # and the bottom stack page (untouched, so still copy-on-write).
+    rows = results(shell, f"""
+        local text, stack = 0x40000000, 0xFFFF0000
+        local function w(va, p) return k.mm.walk(va, p).writable end
+        R(k.mm.setmap(text, text, {{set = {{'W'}}}}, {pid}))
+        R(w(text, {pid}), w(text, {child}))
+        R(k.mm.setmap(stack, stack, {{clr = {{'W'}}}}, {pid}))
+        R(k.mm.setmap(stack, stack, {{set = {{'W'}}}}, {pid}))
+        R(w(stack, {pid}), w(stack, {child}))""")
+    assert rows[0] == ["0", "1"]            # read-only and shared: refused
+    assert rows[1] == ["false", "false"]
+    assert rows[2] == ["0", "1"]            # copy-on-write counts as writable: refused
+    assert rows[3] == ["1", "0"]            # already writable (copy-on-write): no change
+    assert rows[4] == ["false", "false"]    # still copy-on-write in both
+
+
 def test_kill_ends_a_process_blocked_in_wait(shell, waiter):
     pid, child = waiter
     [[before, took, after_kill, status]] = results(shell, f"""
