@@ -116,7 +116,7 @@ def test_kill_ends_a_process_blocked_in_wait(shell, waiter):
                           f"R(state({child}) or 'gone')") == [["gone"]]
 
 
-@pytest.mark.parametrize("program", ["t_copyinstr", "t_wait_race"])
+@pytest.mark.parametrize("program", ["t_copyinstr", "t_fork_alias", "t_wait_race"])
 def test_program_passes(shell, program):
     [[passed, failed, status, text]] = results(
         shell, f"local r = k.test.run('{program}') "
