@@ -389,7 +389,11 @@ void proc_exit(int status)
 	panic("zombie %d ran", p->pid);
 }
 
-int proc_wait(int pid, int *status)
+/* A child of curproc (pid, or any for -1) that has ended, left a zombie:
+ * only its parent reaps it, so it stays until proc_reap.  Sleeps until
+ * one ends; 0 with *err -ECHILD if none can, or -EINTR once curproc is
+ * killed (it dies on its way out). */
+struct proc *proc_zombie_child(int pid, int *err)
 {
 	struct proc *self = curproc;
 	uint32_t f = irq_save();
@@ -400,20 +404,34 @@ int proc_wait(int pid, int *status)
 				continue;
 			children++;
 			if (p->state == P_ZOMBIE) {
-				int got = p->pid;
-				if (status)
-					*status = p->xstatus;
-				proc_free(p);
 				irq_restore(f);
-				return got;
+				return p;
 			}
 		}
-		if (!children) {
+		*err = !children ? -ECHILD : self->killed ? -EINTR : 0;
+		if (*err) {
 			irq_restore(f);
-			return -ECHILD;
+			return 0;
 		}
 		sleep_on(self);
 	}
+}
+
+int proc_reap(struct proc *zombie)
+{
+	int pid = zombie->pid;
+	proc_free(zombie);
+	return pid;
+}
+
+int proc_wait(int pid, int *status)
+{
+	int err;
+	struct proc *z = proc_zombie_child(pid, &err);
+	if (!z)
+		return err;
+	*status = z->xstatus;
+	return proc_reap(z);
 }
 
 /* The process dies when it next leaves the kernel. */

@@ -56,7 +56,9 @@ struct proc *kthread_create(const char *name, void (*fn)(void));
 struct proc *proc_spawn(const char *prog, int argc, const char *const *argv, int *err);
 int proc_fork(void);
 int proc_thread(uint32_t entry, uint32_t stack_top, uint32_t arg);
-int proc_wait(int pid, int *status);     /* for curproc; blocks */
+int proc_wait(int pid, int *status);     /* for curproc; blocks; reaps */
+struct proc *proc_zombie_child(int pid, int *err); /* blocks; an ended child, not yet reaped */
+int proc_reap(struct proc *zombie);      /* frees it; its pid */
 void proc_exit(int status) __attribute__((noreturn));
 int proc_kill(int pid);
 void proc_kill_fault(const struct trapframe *tf, uint32_t cr2); /* report and kill curproc */

@@ -64,17 +64,20 @@ static int sys_map_frames(struct trapframe *tf)
 	return as_map_frames(curproc->as, tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi);
 }
 
+/* The status is stored before the child is reaped: if it cannot be (the
+ * page went away while we slept, say), -EFAULT and the child stays a
+ * zombie for the next wait.  Only this thread reaps its children, so
+ * nothing takes it in between. */
 static int sys_wait(struct trapframe *tf)
 {
-	int status = 0;
+	int err;
 	uint32_t where = tf->ecx;
-	/* Try the pointer before reaping, so a bad one loses no child. */
-	if (where && copyout(curproc->as, where, &status, sizeof status) < 0)
+	struct proc *z = proc_zombie_child((int)tf->ebx, &err);
+	if (!z)
+		return err;
+	if (where && copyout(curproc->as, where, &z->xstatus, sizeof z->xstatus) < 0)
 		return -EFAULT;
-	int pid = proc_wait((int)tf->ebx, &status);
-	if (pid > 0 && where && copyout(curproc->as, where, &status, sizeof status) < 0)
-		return -EFAULT;
-	return pid;
+	return proc_reap(z);
 }
 
 static int sys_mark(struct trapframe *tf)

@@ -10,6 +10,7 @@
 #include "buddy.h"
 #include "debugport.h"
 #include "desc.h"
+#include "freepage.h"
 #include "klib.h"
 #include "kvm.h"
 #include "log.h"
@@ -229,28 +230,22 @@ int window_move(struct as *as, uint32_t va)
 	return 0;
 }
 
-/* A free page: nothing mapped there, or only a lazy reservation the user
- * has not touched yet.  Start from a point that hops across the whole
- * space, so a chased window visits all of it, and scan upwards.
+static uint32_t read_phys32(uint32_t pa, void *ctx)
+{
+	(void)ctx;
+	return *(const uint32_t *)pa; /* the kernel maps all RAM 1:1 */
+}
+
+/* To a free page (freepage.h), searched from a start point that hops
+ * across the whole space, so a chased window visits all of it.
  * (User TLB entries need no flush here: every return to user mode loads
  * the user's CR3 afresh.) */
 int window_relocate(struct as *as)
 {
-	uint32_t start = (as->win.va + 0x9E3779B9u * (as->win.moves + 1)) & ~(PGSIZE - 1);
-	uint32_t va = start;
-	do {
-		uint32_t *pde = (uint32_t *)as->pgdir + PDX(va);
-		if (!(*pde & PTE_P))
-			return window_move(as, va);
-		uint32_t *pt = (uint32_t *)PTE_ADDR(*pde);
-		for (uint32_t i = PTX(va); i < 1024; i++) {
-			uint32_t e = pt[i];
-			if (!(e & PTE_P) && (e == 0 || (e & PTE_LAZY)))
-				return window_move(as, PGADDR(PDX(va), i));
-		}
-		va = PGADDR(PDX(va) + 1, 0);
-	} while (PDX(va) != PDX(start));
-	return -ENOMEM;
+	uint32_t start = as->win.va + 0x9E3779B9u * (as->win.moves + 1), va;
+	if (free_page_find(as->pgdir, start, read_phys32, 0, &va) < 0)
+		return -ENOMEM;
+	return window_move(as, va);
 }
 
 void window_activate(struct as *as)
