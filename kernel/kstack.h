@@ -10,8 +10,9 @@
 
 #include <stdint.h>
 
-/* Larger than any single kernel stack frame (musl's fmt_fp, ~7.5 KiB, is
- * the largest), so no frame can step over the guard into a stack below. */
+/* Larger than any single kernel stack frame (musl's decfloat, 8.3 KiB, and
+ * fmt_fp, 7.5 KiB, are the largest; the kernel has no alloca or VLA), so no
+ * frame can step over the guard into a stack below. */
 #define KSTACK_GUARD (4 * 4096u)
 
 extern uint32_t kstack_table[1024]; /* the area's page table (kvm.c installs it) */

@@ -2,8 +2,8 @@
 turns an overflow into a one-line diagnostic instead of corruption.
 
 Each deep case runs in the real shell to Lua's own limit (LUAI_MAXCCALLS),
-with the costliest formatting (musl's fmt_fp: "%99.99f" of 1e308, %a, %g)
-at every level, and must end in a Lua result or a Lua error; after each,
+with the kernel's largest frames (musl's fmt_fp for "%99.99f" of 1e308,
+%a, %g, and decfloat for tonumber of a long decimal) at every level, and must end in a Lua result or a Lua error; after each,
 a process spawns and exits 0 and the kernel's canary copies (kernel data
 and heap) are intact. The high-water mark of the shell's stack is read
 back with k.shell.stack() and written to out/test_stacks/stacks.txt.
@@ -31,9 +31,10 @@ PANIC_EXIT_STATUS = 112  # kernel/log.h
 REPRO = ('local n=0 local function g() n=n+1 if n>=10 then return "" end '
          'return (string.gsub("x",".",g)) end print(pcall(g))')
 
-# Formatting at its deepest, called at every level of each recursion.
+# The kernel's largest stack frames, musl's decfloat (strtod, 8.3 KiB) and
+# fmt_fp (printf of a float, 7.5 KiB), at every level of each recursion.
 FMT = ('local function fmt() return string.format("%99.99f|%a|%g|%.99g|%5.3s", 1e308, 1/3, 1e-300, '
-       '-2^-1074, "abcdef") .. tostring(1.5) end\n')
+       '-2^-1074, "abcdef") .. tostring(1.5) .. tostring(tonumber("0." .. ("7"):rep(200) .. "e300")) end\n')
 
 CASES = {
     # string.gsub calling back into Lua, which calls gsub again
