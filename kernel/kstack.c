@@ -11,6 +11,7 @@
 #include "klib.h"
 #include "kvm.h"
 #include "mmu.h"
+#include "proc.h"
 #include "x86.h"
 
 #define AREA_PAGES 1024
@@ -85,10 +86,14 @@ uint32_t kstack_used(uint32_t lo, uint32_t size)
 }
 
 /* Start measuring again: the pattern back below the live part of the
- * stack the caller runs on (a margin below this frame stays as it is). */
+ * stack the caller runs on (a margin below this frame stays as it is).
+ * Interrupts stay off meanwhile: a handler would push its frames into the
+ * very region being filled. */
 void kstack_reset_mark(uint32_t lo)
 {
 	uint32_t *w = (uint32_t *)lo, below = (uint32_t)__builtin_frame_address(0) - 1024;
+	uint32_t f = irq_save();
 	for (uint32_t i = 0; lo + i * 4 < below; i++)
 		w[i] = FILL;
+	irq_restore(f);
 }

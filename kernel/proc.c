@@ -97,12 +97,16 @@ static struct proc *proc_alloc(const char *name, void (*first)(void), uint32_t s
 	return p;
 }
 
+/* peak, or the kernel stack user thread p has used if that is more */
+static uint32_t user_kstack_max(const struct proc *p, uint32_t peak)
+{
+	uint32_t used = p->kfn ? 0 : kstack_used(p->kstack, p->kstack_size);
+	return used > peak ? used : peak;
+}
+
 static void proc_free(struct proc *p)
 {
-	if (!p->kfn) {
-		uint32_t used = kstack_used(p->kstack, p->kstack_size);
-		kstack_peak_user = used > kstack_peak_user ? used : kstack_peak_user;
-	}
+	kstack_peak_user = user_kstack_max(p, kstack_peak_user);
 	kstack_free(p->kstack, p->kstack_size);
 	kfree(p->out);
 	p->kstack = 0;
@@ -462,10 +466,8 @@ uint32_t proc_kstack_peak(void)
 {
 	uint32_t peak = kstack_peak_user;
 	for (struct proc *p = proctab; p < proctab + NPROC; p++)
-		if (p->state != P_UNUSED && !p->kfn) {
-			uint32_t used = kstack_used(p->kstack, p->kstack_size);
-			peak = used > peak ? used : peak;
-		}
+		if (p->state != P_UNUSED)
+			peak = user_kstack_max(p, peak);
 	return peak;
 }
 
