@@ -10,6 +10,7 @@ back with k.shell.stack() and written to out/test_stacks/stacks.txt.
 """
 import pathlib
 import re
+import subprocess
 import sys
 
 import pytest
@@ -196,6 +197,25 @@ def test_the_process_stack_high_water_mark(shell):
     peak, size = stack_use(shell, "k.proc.kstack()")
     (OUT / f"process_stack_{shell.layout}.txt").write_text(f"user threads' kernel stacks: peak {peak} of {size} bytes\n")
     assert 0 < peak <= size * 3 // 4, (peak, size)
+
+
+def symbol(name):
+    out = subprocess.run(["nm", str(ROOT / "build" / "kernel" / "bounce.elf")], capture_output=True,
+                         text=True, check=True).stdout
+    m = re.search(rf"^([0-9a-f]+) \w {name}$", out, re.M)
+    return int(m.group(1), 16)
+
+
+def test_the_boot_stack_high_water_mark(shell):
+    """The boot stack (kernel/boot.S, zeroed .bss, 1:1) carries kmain and
+    then the scheduler and the interrupts that arrive while it idles: code
+    of fixed depth. Its deepest point after all of the above, read from
+    the shell through the 1:1 map, must leave a margin."""
+    lo, hi = symbol("boot_stack"), symbol("boot_stack_top")
+    used = int(shell.eval(f"(function() local a = {lo:#x} while a < {hi:#x} and k.mm.physread32(a) == 0 do "
+                          f"a = a + 4 end return {hi:#x} - a end)()"))
+    (OUT / f"boot_stack_{shell.layout}.txt").write_text(f"boot stack: {used} of {hi - lo} bytes used\n")
+    assert 0 < used <= (hi - lo) * 3 // 4, (used, hi - lo)
 
 
 @pytest.mark.parametrize("layout, after_a_process", [
