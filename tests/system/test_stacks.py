@@ -137,8 +137,14 @@ def test_issue_reproducer(shell):
 
 
 def test_print_of_a_float(shell):
+    """Printing one float from the prompt already needed more than the old
+    8 KiB stack."""
+    run_ok(shell, "k.shell.stack(true)")
     assert run_ok(shell, "print(1.5, 1e308, string.format('%99.99f', 1e308):sub(1, 12))") == \
         "1.5\t1e+308\t100000000000\n"
+    used, size = stack_use(shell, "k.shell.stack()")
+    (OUT / f"print_float_{shell.layout}.txt").write_text(f"print(1.5) and friends: {used} bytes of stack\n")
+    assert used > 8192
     assert_alive(shell)
 
 
