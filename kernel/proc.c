@@ -16,6 +16,7 @@
 #include "elf.h"
 #include "heap.h"
 #include "klib.h"
+#include "kstack.h"
 #include "kvm.h"
 #include "log.h"
 #include "mmu.h"
@@ -31,6 +32,7 @@ struct proc *curproc;
 static struct context *sched_ctx;
 static int next_pid = 1;
 static volatile int need_resched;
+static uint32_t kstack_peak_user;
 
 void swtch(struct context **save, struct context *next);
 
@@ -63,8 +65,8 @@ static void set_name(struct proc *p, const char *name)
 	p->name[i] = 0;
 }
 
-/* A slot with a kernel stack; its context starts at first(). */
-static struct proc *proc_alloc(const char *name, void (*first)(void))
+/* A slot with a kernel stack of size bytes; its context starts at first(). */
+static struct proc *proc_alloc(const char *name, void (*first)(void), uint32_t size)
 {
 	struct proc *p;
 	for (p = proctab; p < proctab + NPROC; p++)
@@ -73,14 +75,15 @@ static struct proc *proc_alloc(const char *name, void (*first)(void))
 	if (p == proctab + NPROC)
 		return 0;
 	memset(p, 0, sizeof *p);
-	if (!(p->kstack = kmalloc(KSTACK_SIZE)))
+	if (!(p->kstack = kstack_alloc(size)))
 		return 0;
+	p->kstack_size = size;
 	p->state = P_EMBRYO;
 	p->pid = next_pid++;
 	set_name(p, name);
 	fpu_init_state(p->fpu);
 
-	uint32_t sp = (uint32_t)p->kstack + KSTACK_SIZE;
+	uint32_t sp = p->kstack + size;
 	sp -= sizeof(struct trapframe);
 	p->tf = (struct trapframe *)sp;
 	memset(p->tf, 0, sizeof *p->tf);
@@ -94,9 +97,17 @@ static struct proc *proc_alloc(const char *name, void (*first)(void))
 	return p;
 }
 
+/* peak, or the kernel stack user thread p has used if that is more */
+static uint32_t user_kstack_max(const struct proc *p, uint32_t peak)
+{
+	uint32_t used = p->kfn ? 0 : kstack_used(p->kstack, p->kstack_size);
+	return used > peak ? used : peak;
+}
+
 static void proc_free(struct proc *p)
 {
-	kfree(p->kstack);
+	kstack_peak_user = user_kstack_max(p, kstack_peak_user);
+	kstack_free(p->kstack, p->kstack_size);
 	kfree(p->out);
 	p->kstack = 0;
 	p->out = 0;
@@ -118,7 +129,7 @@ static void kthread_first(void)
 
 struct proc *kthread_create(const char *name, void (*fn)(void))
 {
-	struct proc *p = proc_alloc(name, kthread_first);
+	struct proc *p = proc_alloc(name, kthread_first, KSTACK_KTHREAD);
 	if (!p)
 		return 0;
 	p->kfn = fn;
@@ -145,7 +156,7 @@ static void run(struct proc *p)
 {
 	curproc = p;
 	p->state = P_RUNNING;
-	kstack_top = (uint32_t)p->kstack + KSTACK_SIZE;
+	kstack_top = p->kstack + p->kstack_size;
 	if (kernel_layout == LAYOUT_SHARED)
 		switch_shared(p);
 	else if (p->as && p->as != window_current)
@@ -302,7 +313,7 @@ struct proc *proc_spawn(const char *prog, int argc, const char *const *argv, int
 		return 0;
 	}
 	*err = -ENOMEM;
-	if (!(as = as_create()) || !(p = proc_alloc(prog, user_first)))
+	if (!(as = as_create()) || !(p = proc_alloc(prog, user_first, KSTACK_USER)))
 		goto fail;
 	for (int i = 0; i < n; i++)
 		if ((*err = load_segment(as, m->data, &segs[i])) < 0)
@@ -327,7 +338,7 @@ fail:
 
 int proc_fork(void)
 {
-	struct proc *parent = curproc, *p = proc_alloc(parent->name, user_first);
+	struct proc *parent = curproc, *p = proc_alloc(parent->name, user_first, KSTACK_USER);
 	if (!p)
 		return -ENOMEM;
 	if (!(p->as = as_fork(parent->as))) {
@@ -350,7 +361,7 @@ int proc_thread(uint32_t entry, uint32_t stack_top, uint32_t arg)
 	struct proc *parent = curproc, *p;
 	if (stack_top & 3)
 		return -EINVAL;
-	if (!(p = proc_alloc(parent->name, user_first)))
+	if (!(p = proc_alloc(parent->name, user_first, KSTACK_USER)))
 		return -ENOMEM;
 	/* The thread starts as if called: entry(arg) with a zero return address. */
 	uint32_t frame[2] = { 0, arg };
@@ -467,6 +478,26 @@ void proc_output(struct proc *p, const char *s, uint32_t n)
 	memcpy(grown + p->outlen, s, n);
 	p->out = grown;
 	p->outlen += n;
+}
+
+uint32_t proc_kstack_peak(void)
+{
+	uint32_t peak = kstack_peak_user;
+	for (struct proc *p = proctab; p < proctab + NPROC; p++)
+		if (p->state != P_UNUSED)
+			peak = user_kstack_max(p, peak);
+	return peak;
+}
+
+/* The fault of a kernel stack overflow: a push or a frame reached the
+ * guard below the stack (for a push, as a double fault: the CPU could not
+ * push the page fault's frame either). */
+void kstack_overflow_report(uint32_t va)
+{
+	for (struct proc *p = proctab; p < proctab + NPROC; p++)
+		if (p->state != P_UNUSED && va < p->kstack && va >= p->kstack - KSTACK_GUARD)
+			kprintf("\nkernel stack overflow in thread %s (pid %d): 0x%08x is in the guard below its "
+				"stack 0x%08x-0x%08x\n", p->name, p->pid, va, p->kstack, p->kstack + p->kstack_size);
 }
 
 void proc_init(void)

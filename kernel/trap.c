@@ -113,6 +113,7 @@ static void kernel_trap(struct trapframe *tf)
 		kstats.page_faults++;
 		if (copy_fault(tf, cr2))
 			return;
+		kstack_overflow_report(cr2);
 	}
 	kprintf("\nkernel trap in %s\n", curproc ? curproc->name : "boot");
 	trap_dump(tf);
@@ -130,6 +131,7 @@ void trap(struct trapframe *tf)
 /* Both double-fault tasks end here, on the kernel's page directory. */
 void double_fault(void)
 {
+	kstack_overflow_report(rcr2());
 	panic("double fault (cr3 0x%08x, cr2 0x%08x)", rcr3(), rcr2());
 }
 

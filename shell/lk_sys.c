@@ -1,14 +1,17 @@
-/* lk_sys.c — k.mark, k.exit, k.dmesg, k.stats, and k.shell (the shell's
- * own limits). */
+/* lk_sys.c — k.mark, k.exit, k.dmesg, k.stats, k.canary, and k.shell (the
+ * shell's own limits). */
 #include <string.h>
 
 #include "lua.h"
 #include "lauxlib.h"
 
+#include "canary.h"
 #include "debugport.h"
 #include "lk.h"
 #include "log.h"
 #include "lport.h"
+#include "proc.h"
+#include "kstack.h"
 #include "stats.h"
 
 #define DMESG_MAX 16384
@@ -51,6 +54,35 @@ static int k_stats(lua_State *L)
 	return 1;
 }
 
+static int canary(lua_State *L)
+{
+	lua_pushboolean(L, canary_intact());
+	return 1;
+}
+
+static int stack(lua_State *L)
+{
+	if (lua_toboolean(L, 1))
+		kstack_reset_mark(curproc->kstack);
+	lua_pushinteger(L, kstack_used(curproc->kstack, curproc->kstack_size));
+	lua_pushinteger(L, curproc->kstack_size);
+	return 2;
+}
+
+/* Recursion the compiler cannot fold, for the test of the guard. */
+static int recurse(volatile uint32_t n)
+{
+	volatile char frame[512];
+	frame[0] = (char)n;
+	return n ? recurse(n - 1) + frame[0] : 0;
+}
+
+static int overflow(lua_State *L)
+{
+	lua_pushinteger(L, recurse(UINT32_MAX));
+	return 1;
+}
+
 static int budget(lua_State *L)
 {
 	lua_Integer old = (lua_Integer)lport_budget();
@@ -86,6 +118,7 @@ static const struct kfunc sys_funcs[] = {
 	{ "dmesg", k_dmesg, "k.dmesg() -> the kernel message ring, oldest first" },
 	{ "mark", k_mark, "k.mark(label) -- a MARK event with this label in the instrumentation log" },
 	{ "exit", k_exit, "k.exit([status]) -- end the emulation; Bochs exits with status (0..255)" },
+	{ "canary", canary, "k.canary() -> true if every copy of the kernel's canary (data, heap) is intact" },
 	{ NULL, NULL, NULL },
 };
 
@@ -93,6 +126,8 @@ static const struct kfunc shell_funcs[] = {
 	{ "budget", budget, "k.shell.budget([n]) -> old budget; VM instructions a chunk may run (0 = unlimited)" },
 	{ "memcap", memcap, "k.shell.memcap([bytes]) -> old cap on the memory Lua may hold" },
 	{ "memused", memused, "k.shell.memused() -> bytes Lua holds now" },
+	{ "stack", stack, "k.shell.stack([reset]) -> used, size: the deepest the shell's kernel stack has been (since a reset), in bytes, and its size" },
+	{ "overflow", overflow, "k.shell.overflow() -- recurse in C past the stack's end: the guard stops the kernel (a test of it)" },
 	{ NULL, NULL, NULL },
 };
 
