@@ -108,6 +108,9 @@ void desc_init(void)
 			 "mov %%ax, %%fs\n mov %%ax, %%gs\n"
 			 : : "i"(SEL_KCODE), "i"(SEL_KDATA) : "eax", "memory");
 	ltr(SEL_TSS);
+	/* The power-on LDTR (base 0, limit 0xFFFF) would read descriptors,
+	 * call gates included, from a user's page 0: no LDT, ever. */
+	lldt(0);
 	trap_init_kernel_idt();
 	lidt(&kernel_idt_desc);
 }

@@ -29,6 +29,7 @@ static inline void lgdt(const struct dtr *d) { __asm__ volatile("lgdt %0" : : "m
 static inline void sidt(struct dtr *d) { __asm__ volatile("sidt %0" : "=m"(*d)); }
 static inline void sgdt(struct dtr *d) { __asm__ volatile("sgdt %0" : "=m"(*d)); }
 static inline void ltr(uint16_t sel) { __asm__ volatile("ltr %0" : : "r"(sel)); }
+static inline void lldt(uint16_t sel) { __asm__ volatile("lldt %0" : : "r"(sel)); }
 static inline uint16_t str(void) { uint16_t s; __asm__ volatile("str %0" : "=r"(s)); return s; }
 
 static inline uint32_t read_eflags(void) { uint32_t f; __asm__ volatile("pushfl; popl %0" : "=r"(f)); return f; }

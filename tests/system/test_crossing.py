@@ -1,0 +1,94 @@
+"""The crossing between user and kernel mode, attacked (docs/window.md).
+
+- a call gate in an LDT the user wrote at page 0 must not lead to CPL 0:
+  LDTR is null in both layouts (user/bin/ldt_gate);
+- with the window on the kernel's page directory, the alias the transit
+  table makes for the directory must not outlive the crossing;
+- a double fault in a window (its system-call and #GP gates cleared from
+  the shell) kills the process with one report line, and the kernel runs
+  on, wherever the window sits;
+- in kernel mode TR names the kernel's own TSS: a task switch from kernel
+  mode never saves into memory the user chose (read from the event log).
+
+Each scenario boots its own machine: on broken code one of them may take
+the machine down, and must not take the others with it.
+"""
+import pathlib
+import re
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from analysis.events import number, read_events  # noqa: E402
+from shell.client import Shell  # noqa: E402
+from shell.runner import Bochs  # noqa: E402
+
+ISO = ROOT / "build" / "bounce.iso"
+SHARED_ISO = ROOT / "build" / "bounce-shared.iso"
+OUT = ROOT / "out" / "test_crossing"
+TIMEOUT = 240
+WAIT_KILLED = 0x100  # kernel/abi.h
+VEC_DF, VEC_NP, VEC_GP = 8, 11, 13
+BOOT_LINE = re.compile(rb"kernel page directory (0x[0-9a-f]+)")
+
+
+def boot(name, iso=ISO):
+    OUT.mkdir(parents=True, exist_ok=True)
+    return Bochs(iso, log=OUT / f"{name}.bxlog", timeout=900)
+
+
+def lua(sh, source):
+    out, err = sh.run(source, timeout=TIMEOUT)
+    assert err is None, f"{err}\n{out}"
+    return out
+
+
+def field(out, key):
+    """The value printed by print(key, value) in out."""
+    m = re.search(rf"^{key}\t(.*)$", out, re.M)
+    assert m, f"no {key} in {out!r}"
+    return m.group(1)
+
+
+CANARY = 'local _, out = k.proc.wait(k.proc.spawn("nap", "0")) print("CANARY", out)\n'
+
+
+# -- 1: the LDT -------------------------------------------------------------------
+
+def null_ldtr_loaded(log):
+    """Whether the kernel loaded a null LDTR before any user code ran."""
+    for ev in read_events(log):
+        if ev.kind == "LLDT" and number(ev.fields["new"]) & ~3 == 0:
+            return True
+        if ev.kind == "INT" and ev.fields["cpl"] == "3":
+            return False
+    return False
+
+
+def test_ldt_call_gate_kills_the_caller():
+    with boot("ldt") as vm:
+        sh = Shell(vm, timeout=TIMEOUT)
+        sh.wait_prompt()
+        out = lua(sh, 'local st, out = k.proc.wait(k.proc.spawn("ldt_gate"))\n'
+                      'print("STATUS", st) print("OUT", out)\n' + CANARY)
+        vm.send(b"k.exit(0)\n")
+        assert vm.wait(120) == 0
+    status = int(field(out, "STATUS"))
+    assert "the call gate returned" not in out, "user code ran at CPL 0 through an LDT call gate"
+    assert status in (WAIT_KILLED | VEC_GP, WAIT_KILLED | VEC_NP), out
+    assert re.search(rb"killed pid=\d+ name=ldt_gate vec=(13|11) ", vm.output), vm.output[-600:]
+    assert field(out, "CANARY").startswith("canary 0x")
+    assert null_ldtr_loaded(OUT / "ldt.bxlog")
+
+
+def test_shared_layout_loads_a_null_ldtr_too():
+    """There the kernel owns page 0, so a user cannot write the gate; the
+    LDTR the CPU would read it through must still be null."""
+    with boot("ldt-shared", SHARED_ISO) as vm:
+        Shell(vm, timeout=TIMEOUT).wait_prompt()
+        vm.send(b"k.exit(0)\n")
+        assert vm.wait(120) == 0
+    assert null_ldtr_loaded(OUT / "ldt-shared.bxlog")
