@@ -9,8 +9,9 @@
  *             been pointed at a "transit" table that maps W to this very
  *             page, so the next instruction is found.
  *             Hop to w_entry2 through the page's 1:1 alias P.
- *   w_entry2: give the kernel directory its own entry for W back, flush W,
- *             load the kernel's GDT and IDT, and jump to user_entry.
+ *   w_entry2: give the kernel directory its own entry for W back, flush W
+ *             and the page that entry was written through, load the
+ *             kernel's GDT and IDT, and jump to user_entry.
  *
  * The way back (user_exit jumps to w_exit1 at P) runs the same steps in
  * reverse and ends in iret.  Every data reference is %esp-relative: %esp is
@@ -57,6 +58,7 @@ window_tpl_entry2:
 	mov D(WD_SAVED_PDE), %eax
 	mov D(WD_PDE_SLOT_T), %ecx
 	mov %eax, %ss:(%ecx)
+	invlpg %ss:(%ecx) /* an alias of the directory if the transit table made one */
 	mov D(WD_WVA), %eax
 	invlpg %ss:(%eax)
 	lgdt D(WD_KGDT)

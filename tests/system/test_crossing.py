@@ -92,3 +92,20 @@ def test_shared_layout_loads_a_null_ldtr_too():
         vm.send(b"k.exit(0)\n")
         assert vm.wait(120) == 0
     assert null_ldtr_loaded(OUT / "ldt-shared.bxlog")
+
+
+# -- 4: the transit table's alias of the kernel directory -----------------------------
+
+def test_window_on_the_kernel_directory_leaves_no_stale_alias():
+    with boot("pgdir-alias") as vm:
+        sh = Shell(vm, timeout=TIMEOUT)
+        sh.wait_prompt()
+        pgdir = int(BOOT_LINE.search(vm.output).group(1), 16)
+        before = lua(sh, "print('WORD', k.mm.physread32(0x200000))\n")
+        out = lua(sh, 'local pid = k.proc.spawn("hello")\n'
+                      f"print('MOVED', k.window.move({pgdir:#x}, pid))\n"
+                      "print('STATUS', (k.proc.wait(pid)))\n"
+                      "print('WORD', k.mm.physread32(0x200000))\n")
+        assert field(out, "MOVED") == "true"
+        assert field(out, "STATUS") == "0"
+        assert field(out, "WORD") == field(before, "WORD"), out
