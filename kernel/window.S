@@ -14,14 +14,17 @@
  *             kernel's GDT and IDT, and jump to user_entry.
  *
  * The way back (user_exit jumps to w_exit1 at P) runs the same steps in
- * reverse and ends in iret.  Every data reference is %esp-relative: %esp is
- * W + WIN_FRAME or P + WIN_FRAME at each step, so the code needs no
- * relocation when the window moves.  Memory operands through other
- * registers carry %ss: the user may have left any selector in %ds.
+ * reverse, loads TR with the window's TSS, and ends in iret.  Every data
+ * reference is %esp-relative: %esp is W + WIN_FRAME or P + WIN_FRAME at
+ * each step, so the code needs no relocation when the window moves.
+ * Memory operands through other registers carry %ss: the user may have
+ * left any selector in %ds.
  */
+#include "asm.h"
 #include "window_layout.h"
 
-#define D(f) (WIN_DATA + (f) - WIN_FRAME)(%esp)
+#define PG(off) ((off) - WIN_FRAME)(%esp)  /* a byte of the window page */
+#define D(f) PG(WIN_DATA + (f))            /* a field of the window data */
 #define DF(f) (WIN_DATA + (f) - WIN_DFSTACK)(%esp)
 
 	.section .rodata.window, "a"
@@ -75,6 +78,9 @@ window_tpl_exit1:
 	invlpg %ss:(%eax)
 	lgdt D(WD_WGDT)
 	lidt D(WD_WIDT)
+	andb $~TSS_BUSY, PG(WIN_GDT + SEL_TSS + DESC_TYPE_BYTE)
+	mov $SEL_TSS, %ax
+	ltr %ax /* TR names the window's TSS only while the window is mapped at W */
 	sub D(WD_DELTA), %esp
 	jmp *D(WD_TO_WINDOW)
 

@@ -129,7 +129,6 @@ static void window_fill(struct as *as)
 	}
 	gate_set(&widt(w)[T_DF], 0, SEL_DFTSS, GATE_TASK, 0);
 	gdt_fill(wgdt(w), 0, 0);
-	wgdt(w)[SEL_TSS >> 3] = seg_tss(0, 1); /* busy: it is the task TR names */
 
 	t->ss0 = SEL_KDATA;
 	t->iomap = sizeof *t;
@@ -259,7 +258,6 @@ void window_activate(struct as *as)
 	window_current = as;
 	window_frame_alias = w->pa + WIN_FRAME;
 	window_exit_alias = w->pa + WIN_CODE + TPL_OFF(window_tpl_exit1);
-	tss_load(w->va + WIN_TSS);
 }
 
 void window_announce(const struct as *as)

@@ -11,6 +11,7 @@
  *
  * The trampoline addresses window data relative to %esp, whose value is
  * known exactly at each step, so the code runs unchanged at any address.
+ * The GDT's TSS descriptor too: the exit path loads TR with it (asm.h).
  * Shared by C and assembly: numbers only.
  */
 #ifndef BOUNCE_WINDOW_LAYOUT_H

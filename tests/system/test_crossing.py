@@ -109,3 +109,48 @@ def test_window_on_the_kernel_directory_leaves_no_stale_alias():
         assert field(out, "MOVED") == "true"
         assert field(out, "STATUS") == "0"
         assert field(out, "WORD") == field(before, "WORD"), out
+
+
+# -- 6: TR in kernel mode ---------------------------------------------------------------
+
+def test_tr_names_the_kernels_tss_whenever_the_kernel_runs():
+    log = OUT / "tr.bxlog"
+    with boot("tr") as vm:
+        sh = Shell(vm, timeout=TIMEOUT)
+        sh.wait_prompt()
+        out = lua(sh, 'print("CR3", k.cpu.cr3())\n'
+                      'for i = 1, 2 do k.proc.wait(k.proc.spawn("nap", "3")) end\n'
+                      'print("TR", select(2, k.cpu.tr()))\n')
+        vm.send(b"k.exit(0)\n")
+        assert vm.wait(120) == 0
+    kcr3 = int(field(out, "CR3"))
+    ltrs = [ev for ev in read_events(log) if ev.kind == "LTR"]
+    boot_tss = number(ltrs[0].fields["base"])  # desc_init's
+    assert int(field(out, "TR")) == boot_tss, "the shell runs with TR on a window's TSS"
+
+    # Walk the crossings: the kernel CR3 is followed (past the kernel's GDT
+    # and IDT) by an LTR of the kernel's TSS; any other LTR is followed by
+    # the load of a user CR3 and by nothing else.
+    cr3 = kcr3
+    expect = None  # "ktss" after a load of the kernel CR3, "ucr3" after an LTR of a window TSS
+    crossings = 0
+    for ev in read_events(log):
+        if ev.kind in ("LGDT", "LIDT"):
+            continue
+        if expect == "ktss":
+            assert ev.kind == "LTR" and number(ev.fields["base"]) == boot_tss, \
+                f"line {ev.line}: {ev.kind} {ev.fields} in kernel mode before TR names the kernel's TSS"
+            crossings += 1
+        elif expect == "ucr3":
+            assert ev.kind == "CR3" and number(ev.fields["new"]) != kcr3, \
+                f"line {ev.line}: {ev.kind} {ev.fields} in kernel mode with TR on a window's TSS"
+        expect = None
+        if ev.kind == "CR3":
+            new = number(ev.fields["new"])
+            if new == kcr3 and cr3 != kcr3:
+                expect = "ktss"
+            cr3 = new
+        elif ev.kind == "LTR" and number(ev.fields["base"]) != boot_tss:
+            assert cr3 == kcr3, f"line {ev.line}: LTR under a user CR3"
+            expect = "ucr3"
+    assert crossings >= 4
