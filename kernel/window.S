@@ -13,6 +13,12 @@
  *             and the page that entry was written through, load the
  *             kernel's GDT and IDT, and jump to user_entry.
  *
+ * A double fault in user mode takes the same way: the window's IDT sends
+ * it to the double-fault task (WIN_DFTSS), which starts at vector 8's stub
+ * with the kernel CR3 and %esp = W + WIN_DF_ESP, so that once the CPU has
+ * pushed the error code %esp is where every entry has it.  There is one
+ * crossing, whatever came in.
+ *
  * The way back (user_exit jumps to w_exit1 at P) runs the same steps in
  * reverse, loads TR with the window's TSS, and ends in iret.  Every data
  * reference is %esp-relative: %esp is W + WIN_FRAME or P + WIN_FRAME at
@@ -25,12 +31,10 @@
 
 #define PG(off) ((off) - WIN_FRAME)(%esp)  /* a byte of the window page */
 #define D(f) PG(WIN_DATA + (f))            /* a field of the window data */
-#define DF(f) (WIN_DATA + (f) - WIN_DFSTACK)(%esp)
 
 	.section .rodata.window, "a"
 	.globl window_tpl_start, window_tpl_end, window_stub_offsets
 	.globl window_tpl_entry2, window_tpl_exit1, window_tpl_exit2
-	.globl window_tpl_df, window_tpl_df2
 
 window_tpl_start:
 .macro WSTUB vec
@@ -52,7 +56,7 @@ wstub_\vec:
 w_common:
 	push %eax
 	push %ecx
-	mov D(WD_KCR3), %eax
+	mov D(WD_KCR3), %eax /* (a double fault's task switch has loaded it already) */
 	mov %eax, %cr3
 	jmp *D(WD_TO_ALIAS)
 
@@ -92,20 +96,6 @@ window_tpl_exit2:
 	add $8, %esp
 	iret
 
-/* The double-fault task of a window: the task switch loaded the kernel CR3
- * and put %esp at W + WIN_DFSTACK.  Get home the same way as w_entry2. */
-window_tpl_df:
-	jmp *DF(WD_TO_ALIAS_DF)
-window_tpl_df2:
-	add DF(WD_DELTA), %esp
-	mov DF(WD_SAVED_PDE), %eax
-	mov DF(WD_PDE_SLOT_T), %ecx
-	mov %eax, %ss:(%ecx)
-	mov DF(WD_WVA), %eax
-	invlpg %ss:(%eax)
-	lgdt DF(WD_KGDT)
-	lidt DF(WD_KIDT)
-	jmp *DF(WD_DF_KENTRY)
 window_tpl_end:
 
 /* Each vector's stub, as an offset from window_tpl_start (0 = no stub). */

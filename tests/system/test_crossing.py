@@ -111,6 +111,41 @@ def test_window_on_the_kernel_directory_leaves_no_stale_alias():
         assert field(out, "WORD") == field(before, "WORD"), out
 
 
+# -- 5: a double fault in the window --------------------------------------------------
+
+DOUBLE_FAULT = """
+local pid = k.proc.spawn("nap", "30")
+print("MOVED", k.window.move({w:#x}, pid))
+local pa = k.window.info(pid).pa
+for _, vec in ipairs({{0x80, 13}}) do
+  k.mm.physwrite32(pa + vec * 8, 0) k.mm.physwrite32(pa + vec * 8 + 4, 0)
+end
+print("PID", pid)
+print("STATUS", (k.proc.wait(pid)))
+"""
+
+
+@pytest.mark.parametrize("w", [0x1000, 0x3FF000, 0xF0000000], ids=hex)
+def test_window_double_fault_kills_the_process_and_the_kernel_runs_on(w):
+    with boot(f"df-{w:#x}") as vm:
+        sh = Shell(vm, timeout=TIMEOUT)
+        sh.wait_prompt()
+        canary = field(lua(sh, CANARY), "CANARY")
+        for _ in range(2):  # the second finds the kernel as the first left it
+            out = lua(sh, DOUBLE_FAULT.format(w=w))
+            assert field(out, "MOVED") == "true"
+            pid = int(field(out, "PID"))
+            assert int(field(out, "STATUS")) == WAIT_KILLED | VEC_DF, out
+            reports = re.findall(rb"^killed pid=%d .*$" % pid, vm.output, re.M)
+            assert len(reports) == 1 and b" vec=8 " in reports[0], vm.output[-800:]
+            assert re.search(rb"double fault in the window of pid %d at W=%#010x\n" % (pid, w),
+                             vm.output), vm.output[-800:]
+        assert b"panic" not in vm.output
+        after = lua(sh, CANARY + 'print("HELLO", (k.proc.wait(k.proc.spawn("hello"))))\n')
+        assert field(after, "CANARY") == canary
+        assert field(after, "HELLO") == "0"
+
+
 # -- 6: TR in kernel mode ---------------------------------------------------------------
 
 def test_tr_names_the_kernels_tss_whenever_the_kernel_runs():
