@@ -43,7 +43,8 @@ _Static_assert(WIN_IDT + NIDT * 8 <= WIN_GDT, "IDT overlaps the GDT");
 _Static_assert(WIN_GDT + GDT_ENTRIES * 8 <= WIN_TSS, "GDT overlaps the TSS");
 _Static_assert(WIN_TSS + sizeof(struct tss) <= WIN_DFTSS && WIN_DFTSS + sizeof(struct tss) <= WIN_DATA, "TSSs");
 _Static_assert(WIN_CODE_END <= WIN_FRAME, "the entry stack overlaps the code");
-_Static_assert(WIN_DF_ESP - 4 == WIN_STACK - WIN_CPU_FRAME, "the DF's error code lands in the err slot");
+/* The double fault's error code, stub 8's vector, w_common's eax and ecx. */
+_Static_assert(WIN_DF_ESP - 4 - 4 - 8 == WIN_FRAME, "a double fault reaches w_common with another %esp");
 
 #define TPL_OFF(sym) ((uint32_t)((sym) - window_tpl_start))
 
