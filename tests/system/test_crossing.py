@@ -144,9 +144,51 @@ def test_window_double_fault_kills_the_process_and_the_kernel_runs_on(w):
         after = lua(sh, CANARY + 'print("HELLO", (k.proc.wait(k.proc.spawn("hello"))))\n')
         assert field(after, "CANARY") == canary
         assert field(after, "HELLO") == "0"
+        kcr3 = int(BOOT_LINE.search(vm.output).group(1), 16)
+        vm.send(b"k.exit(0)\n")
+        assert vm.wait(120) == 0
+    # The double fault's own crossing (a task switch to the kernel CR3) too.
+    assert tr_crossings(OUT / f"df-{w:#x}.bxlog", kcr3) >= 4
 
 
 # -- 6: TR in kernel mode ---------------------------------------------------------------
+
+def boot_tss(log):
+    """The kernel's TSS base: desc_init's LTR is the first."""
+    return number(next(ev for ev in read_events(log) if ev.kind == "LTR").fields["base"])
+
+
+def tr_crossings(log, kcr3):
+    """Walk the crossings in the log: a load of the kernel CR3 from a user
+    one is followed (past the kernel's GDT and IDT, and a reload of the same
+    CR3) by an LTR of the kernel's TSS; any other LTR happens under the
+    kernel CR3 and is followed at once by the load of a user CR3.  Returns
+    the number of entries seen."""
+    ktss = boot_tss(log)
+    cr3 = kcr3
+    expect = None  # "ktss" after a load of the kernel CR3, "ucr3" after an LTR of a window TSS
+    crossings = 0
+    for ev in read_events(log):
+        if ev.kind in ("LGDT", "LIDT") or (ev.kind == "CR3" and number(ev.fields["new"]) == cr3):
+            continue
+        if expect == "ktss":
+            assert ev.kind == "LTR" and number(ev.fields["base"]) == ktss, \
+                f"line {ev.line}: {ev.kind} {ev.fields} in kernel mode before TR names the kernel's TSS"
+            crossings += 1
+        elif expect == "ucr3":
+            assert ev.kind == "CR3" and number(ev.fields["new"]) != kcr3, \
+                f"line {ev.line}: {ev.kind} {ev.fields} in kernel mode with TR on a window's TSS"
+        expect = None
+        if ev.kind == "CR3":
+            new = number(ev.fields["new"])
+            if new == kcr3:
+                expect = "ktss"
+            cr3 = new
+        elif ev.kind == "LTR" and number(ev.fields["base"]) != ktss:
+            assert cr3 == kcr3, f"line {ev.line}: LTR under a user CR3"
+            expect = "ucr3"
+    return crossings
+
 
 def test_tr_names_the_kernels_tss_whenever_the_kernel_runs():
     log = OUT / "tr.bxlog"
@@ -158,34 +200,5 @@ def test_tr_names_the_kernels_tss_whenever_the_kernel_runs():
                       'print("TR", select(2, k.cpu.tr()))\n')
         vm.send(b"k.exit(0)\n")
         assert vm.wait(120) == 0
-    kcr3 = int(field(out, "CR3"))
-    ltrs = [ev for ev in read_events(log) if ev.kind == "LTR"]
-    boot_tss = number(ltrs[0].fields["base"])  # desc_init's
-    assert int(field(out, "TR")) == boot_tss, "the shell runs with TR on a window's TSS"
-
-    # Walk the crossings: the kernel CR3 is followed (past the kernel's GDT
-    # and IDT) by an LTR of the kernel's TSS; any other LTR is followed by
-    # the load of a user CR3 and by nothing else.
-    cr3 = kcr3
-    expect = None  # "ktss" after a load of the kernel CR3, "ucr3" after an LTR of a window TSS
-    crossings = 0
-    for ev in read_events(log):
-        if ev.kind in ("LGDT", "LIDT"):
-            continue
-        if expect == "ktss":
-            assert ev.kind == "LTR" and number(ev.fields["base"]) == boot_tss, \
-                f"line {ev.line}: {ev.kind} {ev.fields} in kernel mode before TR names the kernel's TSS"
-            crossings += 1
-        elif expect == "ucr3":
-            assert ev.kind == "CR3" and number(ev.fields["new"]) != kcr3, \
-                f"line {ev.line}: {ev.kind} {ev.fields} in kernel mode with TR on a window's TSS"
-        expect = None
-        if ev.kind == "CR3":
-            new = number(ev.fields["new"])
-            if new == kcr3 and cr3 != kcr3:
-                expect = "ktss"
-            cr3 = new
-        elif ev.kind == "LTR" and number(ev.fields["base"]) != boot_tss:
-            assert cr3 == kcr3, f"line {ev.line}: LTR under a user CR3"
-            expect = "ucr3"
-    assert crossings >= 4
+    assert int(field(out, "TR")) == boot_tss(log), "the shell runs with TR on a window's TSS"
+    assert tr_crossings(log, int(field(out, "CR3"))) >= 4
