@@ -68,12 +68,14 @@ Flag = collections.namedtuple("Flag", "line icount kind cpl eip cr3 n")
 
 class Span:
     """From a CR3 load to the kernel until user code runs again: the kernel
-    half of a bounce.  Window moves in it must come with LGDT and LTR."""
+    half of a bounce.  Window moves in it must come with LGDT and with an
+    LTR of a TSS in the new window (every bounce loads TR twice: the
+    kernel's TSS on entry, the window's on exit; docs/window.md)."""
 
     def __init__(self, icount):
         self.icount = icount
         self.lgdt_window = False
-        self.ltr = False
+        self.ltr_pages = set()
         self.moves = []
 
 
@@ -382,7 +384,7 @@ class Classifier:
 
     def _on_LTR(self, ev):
         if self._span is not None:
-            self._span.ltr = True
+            self._span.ltr_pages.add(number(ev.fields["base"]) >> 12)
 
     # -- isolation findings -----------------------------------------------
 
@@ -390,8 +392,9 @@ class Classifier:
         span, self._span = self._span, None
         if span is None:
             return
-        missing = [name for name, seen in (("LGDT", span.lgdt_window), ("LTR", span.ltr)) if not seen]
         for move in span.moves:
+            missing = [name for name, seen in (("LGDT", span.lgdt_window),
+                                               ("LTR", move.new >> 12 in span.ltr_pages)) if not seen]
             if missing:
                 self.move_failures.append((move.icount,
                     f"window move of {self.spaces[move.space].label} at icount {move.icount} "

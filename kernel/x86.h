@@ -29,9 +29,11 @@ static inline void lgdt(const struct dtr *d) { __asm__ volatile("lgdt %0" : : "m
 static inline void sidt(struct dtr *d) { __asm__ volatile("sidt %0" : "=m"(*d)); }
 static inline void sgdt(struct dtr *d) { __asm__ volatile("sgdt %0" : "=m"(*d)); }
 static inline void ltr(uint16_t sel) { __asm__ volatile("ltr %0" : : "r"(sel)); }
+static inline void lldt(uint16_t sel) { __asm__ volatile("lldt %0" : : "r"(sel)); }
 static inline uint16_t str(void) { uint16_t s; __asm__ volatile("str %0" : "=r"(s)); return s; }
 
 static inline uint32_t read_eflags(void) { uint32_t f; __asm__ volatile("pushfl; popl %0" : "=r"(f)); return f; }
+static inline void write_eflags(uint32_t f) { __asm__ volatile("pushl %0; popfl" : : "r"(f) : "memory", "cc"); }
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt"); }
@@ -41,6 +43,7 @@ static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((uint64_t)hi << 32) | lo; }
 
 #define EFLAGS_IF 0x200u
+#define EFLAGS_NT 0x4000u /* nested task: iret would return to the TSS's link */
 #define CR0_PE 0x00000001u
 #define CR0_MP 0x00000002u
 #define CR0_EM 0x00000004u
