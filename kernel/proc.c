@@ -437,18 +437,39 @@ void proc_kill_fault(const struct trapframe *tf, uint32_t cr2)
 	curproc->xstatus = WAIT_KILLED | (tf->trapno & 0xFF);
 }
 
-/* Console output: to COM1, and kept for whoever waits for the process. */
-void proc_output(struct proc *p, const char *s, uint32_t n)
+/* Keep output for whoever waits for p: a prefix, grown by doubling so a
+ * long write costs linear time. */
+static void capture(struct proc *p, const char *s, uint32_t n)
 {
-	serial_write(s, n);
-	if (p->outlen + n > OUTPUT_CAP)
-		return;
-	char *grown = krealloc(p->out, p->outlen + n);
-	if (!grown)
-		return;
-	memcpy(grown + p->outlen, s, n);
-	p->out = grown;
+	if (p->outcut || n > OUTPUT_CAP - p->outlen) {
+		p->outcut = 1;
+		n = OUTPUT_CAP - p->outlen;
+	}
+	if (p->outlen + n > p->outsize) {
+		uint32_t size = p->outsize ? p->outsize : PGSIZE;
+		while (size < p->outlen + n)
+			size *= 2;
+		char *grown = krealloc(p->out, size);
+		if (!grown) {
+			p->outcut = 1;
+			return;
+		}
+		p->out = grown;
+		p->outsize = size;
+	}
+	memcpy(p->out + p->outlen, s, n);
 	p->outlen += n;
+}
+
+/* Console output: to COM1, and kept.  p (the current thread) sleeps while
+ * the console is busy; the bytes written are fewer than n only if p was
+ * killed meanwhile. */
+uint32_t proc_output(struct proc *p, const char *s, uint32_t n)
+{
+	n = serial_write(s, n);
+	if (!p->outcut)
+		capture(p, s, n);
+	return n;
 }
 
 void proc_init(void)
