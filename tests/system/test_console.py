@@ -96,6 +96,10 @@ def run():
             "local status, out = k.proc.wait(pid)\n"
             'io.write("\\n=>KILL\\t", status, "\\t", #out, "\\t", k.stats().ticks - t, "\\t",'
             ' tostring(prefix_ok(out)), "\\n")\n')
+        # 3. A kernel report (polled) while the ring still holds output.
+        runs["fault"] = sh.run(
+            'local status, out = k.proc.wait(k.proc.spawn("bigwrite", "fault"))\n'
+            'io.write("\\n=>FAULT\\t", status, "\\t", #out, "\\n")\n')
         vm.send(b"k.exit(0)\n")
         status = vm.wait(TIMEOUT)
     return {"runs": runs, "events": list(read_events(log)), "status": status}
@@ -135,7 +139,7 @@ def test_the_shell_runs_every_tick_during_a_write(run):
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     print(f"instructions between the shell's ticks during the write: max {max(gaps)}, "
           f"{ticks[-1] - ticks[0]} for {SHELL_TICKS - 1}")
-    start = marks(events, "bigwrite start")[-1]
+    start = marks(events, "bigwrite start")[1]   # the kill run
     assert start < ticks[0], "the shell counted before the write began"
     # The shell sees every tick, give or take a step of Lua's collector.
     assert ticks[-1] - ticks[0] < SHELL_TICKS * TICK_INSTRUCTIONS
@@ -154,6 +158,17 @@ def test_kill_ends_a_long_write_within_a_few_ticks(run):
     # What reached the console is what the kernel kept, in order.
     console = out[:out.rindex("\n=>KILL")]
     assert console == TEXT[:int(length)]
+
+
+def test_a_kill_report_comes_after_the_output_before_it(run):
+    out, err = run["runs"]["fault"]
+    assert err is None, out[-500:]
+    status, length = result(out, "FAULT")
+    assert int(status) == 0x100 | 14
+    text = TEXT + "bigwrite: write returned 131072\n"
+    assert int(length) == len(text)
+    assert re.fullmatch(re.escape(text) + r"killed pid=\d+ name=bigwrite vec=14 [^\n]*\n\n=>FAULT\t[^\n]*\n", out), \
+        out[-300:]
 
 
 def test_the_machine_exits_cleanly(run):

@@ -3,7 +3,9 @@
  * The text is 2048 numbered lines of 64 bytes, so a reader can tell an
  * intact prefix from a garbled one.  Marks around the call let the
  * instrumentation log time it; then the program says what write returned
- * and exits 0.
+ * and exits 0 or, given the argument "fault", dies on a null pointer
+ * while its output is still queued (the kernel's report must come after
+ * it).
  */
 #include "user.h"
 
@@ -12,7 +14,7 @@
 
 static char text[LINE * LINES];
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const char fill[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	for (int i = 0; i < LINES; i++) {
@@ -25,5 +27,7 @@ int main(void)
 	int r = write(1, text, sizeof text);
 	trace_mark("bigwrite end");
 	printf("bigwrite: write returned %d\n", r);
+	if (argc > 1 && strcmp(argv[1], "fault") == 0)
+		*(volatile int *)0 = 1;
 	return 0;
 }
