@@ -441,9 +441,9 @@ void proc_kill_fault(const struct trapframe *tf, uint32_t cr2)
  * long write costs linear time. */
 static void capture(struct proc *p, const char *s, uint32_t n)
 {
-	if (p->outcut || n > OUTPUT_CAP - p->outlen) {
-		p->outcut = 1;
+	if (n > OUTPUT_CAP - p->outlen) {
 		n = OUTPUT_CAP - p->outlen;
+		p->outcut = 1;
 	}
 	if (p->outlen + n > p->outsize) {
 		uint32_t size = p->outsize ? p->outsize : PGSIZE;
