@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include "klib.h"
 #include "debugport.h"
+#include "serial.h"
 #include "x86.h"
 
 static void port_puts(const char *s)
@@ -65,6 +66,7 @@ void announce_window(uint32_t cr3, uint32_t va, unsigned pages, uint32_t pa)
 void machine_exit(int status)
 {
 	cli();
+	serial_flush(); /* queued console output first */
 	outb(EXIT_PORT, (uint8_t)status);
 	/* Not under Bochs or QEMU: stop here. */
 	for (;;)

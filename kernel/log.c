@@ -3,6 +3,7 @@
 #include "log.h"
 #include "serial.h"
 #include "debugport.h"
+#include "proc.h"
 #include "x86.h"
 
 #define DMESG_SIZE 16384
@@ -37,10 +38,15 @@ static void vlog(const char *fmt, va_list ap)
 		n = sizeof line - 1;
 	uint32_t f = read_eflags();
 	cli();
-	serial_write(line, n);
 	dmesg_append(line, n);
 	if (f & EFLAGS_IF)
 		sti();
+	/* A thread that may sleep queues its message behind earlier output;
+	 * anywhere else (interrupts off, panic) it goes out at once, after it. */
+	if ((f & EFLAGS_IF) && curproc)
+		serial_write(line, n);
+	else
+		serial_write_sync(line, n);
 }
 
 void kprintf(const char *fmt, ...)

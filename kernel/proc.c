@@ -466,17 +466,27 @@ void proc_kill_fault(const struct trapframe *tf, uint32_t cr2)
 	curproc->xstatus = WAIT_KILLED | (tf->trapno & 0xFF);
 }
 
-/* Console output: to COM1, and kept for whoever waits for the process. */
-void proc_output(struct proc *p, const char *s, uint32_t n)
+/* Keep output for whoever waits for p: a prefix, grown by doubling so a
+ * long write costs linear time. */
+static void capture(struct proc *p, const char *s, uint32_t n)
 {
-	serial_write(s, n);
-	if (p->outlen + n > OUTPUT_CAP)
-		return;
-	char *grown = krealloc(p->out, p->outlen + n);
-	if (!grown)
-		return;
-	memcpy(grown + p->outlen, s, n);
-	p->out = grown;
+	if (n > OUTPUT_CAP - p->outlen) {
+		n = OUTPUT_CAP - p->outlen;
+		p->outcut = 1;
+	}
+	if (p->outlen + n > p->outsize) {
+		uint32_t size = p->outsize ? p->outsize : PGSIZE;
+		while (size < p->outlen + n)
+			size *= 2;
+		char *grown = krealloc(p->out, size);
+		if (!grown) {
+			p->outcut = 1;
+			return;
+		}
+		p->out = grown;
+		p->outsize = size;
+	}
+	memcpy(p->out + p->outlen, s, n);
 	p->outlen += n;
 }
 
@@ -498,6 +508,17 @@ void kstack_overflow_report(uint32_t va)
 		if (p->state != P_UNUSED && va < p->kstack && va >= p->kstack - KSTACK_GUARD)
 			kprintf("\nkernel stack overflow in thread %s (pid %d): 0x%08x is in the guard below its "
 				"stack 0x%08x-0x%08x\n", p->name, p->pid, va, p->kstack, p->kstack + p->kstack_size);
+}
+
+/* Console output: to COM1, and kept.  p (the current thread) sleeps while
+ * the console is busy; the bytes written are fewer than n only if p was
+ * killed meanwhile. */
+uint32_t proc_output(struct proc *p, const char *s, uint32_t n)
+{
+	n = serial_write(s, n);
+	if (!p->outcut)
+		capture(p, s, n);
+	return n;
 }
 
 void proc_init(void)

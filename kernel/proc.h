@@ -39,8 +39,9 @@ struct proc {
 	int xstatus;
 	int killed;              /* exit with this status + WAIT_KILLED at the next chance */
 	void (*kfn)(void);       /* a kernel thread's body */
-	char *out;               /* captured console output */
-	uint32_t outlen;
+	char *out;               /* the first OUTPUT_CAP bytes of its console output */
+	uint32_t outlen, outsize; /* bytes kept, bytes allocated */
+	int outcut;              /* a piece could not be kept: keep no more, so out stays a prefix */
 	uint8_t fpu[108] __attribute__((aligned(16))); /* FNSAVE image */
 };
 
@@ -69,7 +70,7 @@ void proc_exit(int status) __attribute__((noreturn));
 int proc_kill(int pid);
 void proc_kill_fault(const struct trapframe *tf, uint32_t cr2); /* report and kill curproc */
 struct proc *proc_find(int pid);
-void proc_output(struct proc *p, const char *s, uint32_t n);
+uint32_t proc_output(struct proc *p, const char *s, uint32_t n); /* may sleep; bytes written */
 uint32_t proc_kstack_peak(void); /* most kernel stack any user thread has used */
 void kstack_overflow_report(uint32_t va); /* a kernel fault at va: name the thread if va is a guard */
 

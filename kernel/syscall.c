@@ -6,6 +6,7 @@
 #include "copy.h"
 #include "debugport.h"
 #include "klib.h"
+#include "mmu.h"
 #include "proc.h"
 #include "stats.h"
 #include "trap.h"
@@ -13,6 +14,7 @@
 #include "window.h"
 
 #define WRITE_CHUNK 256
+_Static_assert(PGSIZE % WRITE_CHUNK == 0, "a write chunk never straddles two pages");
 #define MARK_MAX 96
 
 static int sys_exit(struct trapframe *tf)
@@ -20,22 +22,29 @@ static int sys_exit(struct trapframe *tf)
 	proc_exit(tf->ebx & 0xFF);
 }
 
+/* Bytes go out in order until one cannot be read (unmapped, the window,
+ * past 0xFFFFFFFF) or the process is killed while it waits for the
+ * console: the count written, or -EFAULT if not even the first byte could
+ * be read (docs/syscalls.md).  Chunks are WRITE_CHUNK-aligned, so a chunk
+ * lies in one page and fails only if all of it is unreadable. */
 static int sys_write(struct trapframe *tf)
 {
-	uint32_t buf = tf->ecx, len = tf->edx;
+	uint32_t buf = tf->ecx, len = tf->edx > INT32_MAX ? INT32_MAX : tf->edx, done = 0;
 	char chunk[WRITE_CHUNK];
 	if (tf->ebx != 1 && tf->ebx != 2)
 		return -EBADF;
-	if (len && buf + (len - 1) < buf)
-		return -EFAULT;
-	for (uint32_t done = 0; done < len;) {
-		uint32_t n = len - done < WRITE_CHUNK ? len - done : WRITE_CHUNK;
-		if (copyin(curproc->as, chunk, buf + done, n) < 0)
-			return -EFAULT;
-		proc_output(curproc, chunk, n);
-		done += n;
+	while (done < len && !curproc->killed) {
+		uint32_t at = buf + done, n = WRITE_CHUNK - at % WRITE_CHUNK;
+		if (n > len - done)
+			n = len - done;
+		if (at < buf || copyin(curproc->as, chunk, at, n) < 0) /* at < buf: wrapped */
+			return done ? (int)done : -EFAULT;
+		uint32_t put = proc_output(curproc, chunk, n);
+		done += put;
+		if (put < n)
+			break;
 	}
-	return len;
+	return done;
 }
 
 static int sys_getpid(struct trapframe *tf) { (void)tf; return curproc->pid; }

@@ -229,11 +229,9 @@ def test_the_boot_stack_high_water_mark(shell):
     ("shared", False),
     ("shared", True),
     # The double fault's task switch saves the old state into the TSS that
-    # TR names; once a process has run that is its window's, which the
-    # kernel's directory need not map (item 6 of the crossing work makes it
-    # a kernel-owned TSS in kernel mode).
-    pytest.param("bounce", True, marks=pytest.mark.xfail(
-        reason="TR names the window's TSS in kernel mode until the kernel-owned TSS lands")),
+    # TR names: in kernel mode that is the kernel's own (docs/window.md),
+    # even after a process has run.
+    ("bounce", True),
 ])
 def test_a_kernel_stack_overflow_is_reported(layout, after_a_process):
     """The guard below the shell's stack, fired on purpose."""
