@@ -50,6 +50,8 @@ static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" :
 #define CR0_TS 0x00000008u
 #define CR0_NE 0x00000020u
 #define CR0_WP 0x00010000u
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
 #define CR0_PG 0x80000000u
 #define CR4_PSE 0x00000010u
 #define CR4_PGE 0x00000080u
