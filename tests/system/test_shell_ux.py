@@ -1,0 +1,81 @@
+"""The shell as a person meets it at the terminal: completion, help, what
+the prompt echoes, walk.lua, leaving with Ctrl-] (docs/shell.md).
+
+One boot (`shell`) serves the tests that only talk to the shell; the
+Ctrl-] test boots its own through shell/runner.py on a pseudo-terminal.
+"""
+import os
+import pathlib
+import pty
+import re
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from analysis.events import LogEnd, read_events  # noqa: E402
+from shell.client import Shell, clean  # noqa: E402
+from shell.runner import Bochs  # noqa: E402
+
+ISO = ROOT / "build" / "bounce.iso"
+OUT = ROOT / "out" / "test_shell_ux"
+TIMEOUT = 300
+
+
+@pytest.fixture(scope="module")
+def shell():
+    if not ISO.exists():
+        pytest.fail(f"{ISO.relative_to(ROOT)} is missing: run `make iso`")
+    OUT.mkdir(parents=True, exist_ok=True)
+    with Bochs(ISO, log=OUT / "shell.bxlog", timeout=1800) as vm:
+        sh = Shell(vm, timeout=TIMEOUT)
+        sh.wait_prompt()
+        yield sh
+
+
+def typed(sh, keys):
+    """Send keys (bytes) and return the echo once the shell has gone quiet."""
+    start = len(sh.vm.output)
+    sh.vm.send(keys)
+    last, quiet_since = start, time.monotonic()
+    while time.monotonic() - quiet_since < 1.5:
+        time.sleep(0.1)
+        if len(sh.vm.output) != last:
+            last, quiet_since = len(sh.vm.output), time.monotonic()
+    return sh.vm.output[start:]
+
+
+def enter(sh):
+    """End the line being edited; what the shell printed up to its next prompt."""
+    sh.vm.send(b"\n")
+    return clean(sh.wait_prompt())
+
+
+# -- Tab completion ----------------------------------------------------------------
+
+def test_tab_completes_a_field_from_the_lua_state(shell):
+    assert typed(shell, b"k.mm.wa\t") == b"k.mm.wa" + b"lk"
+    out = enter(shell)
+    assert out.startswith("k.mm.walk\nfunction: ")      # the line ran as k.mm.walk
+
+
+def test_second_tab_lists_the_candidates(shell):
+    typed(shell, b"k.window.m\t")                      # move, moves: "move" is shared
+    listing = clean(typed(shell, b"\t"))
+    assert listing.splitlines()[1] == "move  moves"     # sorted, then the line again
+    assert listing.endswith("bounce> k.window.move\x1b[K")
+    shell.vm.send(b"\x15\n")                            # Ctrl-U: an empty line
+    shell.wait_prompt()
+
+
+def test_tab_completes_globals_and_the_users_own(shell):
+    shell.line("my_table = {alpha = 1, beta = 2}")
+    assert typed(shell, b"my_t\t") == b"my_t" + b"able"
+    assert typed(shell, b".al\t") == b".al" + b"pha"
+    out = enter(shell)
+    assert out.splitlines()[-1] == "1"
