@@ -15,6 +15,7 @@
 #include "bootmod.h"
 #include "elf.h"
 #include "heap.h"
+#include "idle.h"
 #include "klib.h"
 #include "kvm.h"
 #include "log.h"
@@ -181,7 +182,7 @@ void scheduler(void)
 			break;
 		}
 		if (!ran)
-			sti_hlt(), cli();
+			idle_wait();
 	}
 }
 
