@@ -1,6 +1,7 @@
 -- walk.lua — explain how the MMU translates one address, step by step.
 --
---   dofile("walk.lua")                     the window of the last process run
+--   dofile("walk.lua")                     the window of the last process run, in its
+--                                          own tables (the kernel image once it has exited)
 --   explain(0x40000000, pid)               any address, in a process or (no pid) the kernel
 -- Also `require("walk")` returns the explain function.
 
@@ -44,10 +45,11 @@ function explain(va, pid)
 end
 
 if not ... then                                    -- run as a script, not by require
-  local ok = pcall(k.window.where)
-  if ok then
-    explain(k.window.where())
+  local ok, w = pcall(k.window.info)
+  if ok and w.pid then
+    explain(w.va, w.pid)
   else
+    print("no process has run, or the last one has exited: the kernel image instead")
     explain(0x00100000)                            -- the kernel image, mapped 1:1
   end
 end

@@ -4,12 +4,8 @@ the prompt echoes, walk.lua, leaving with Ctrl-] (docs/shell.md).
 One boot (`shell`) serves the tests that only talk to the shell; the
 Ctrl-] test boots its own through shell/runner.py on a pseudo-terminal.
 """
-import os
 import pathlib
-import pty
 import re
-import select
-import subprocess
 import sys
 import time
 
@@ -18,7 +14,6 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from analysis.events import LogEnd, read_events  # noqa: E402
 from shell.client import Shell, clean  # noqa: E402
 from shell.runner import Bochs  # noqa: E402
 
@@ -79,3 +74,25 @@ def test_tab_completes_globals_and_the_users_own(shell):
     assert typed(shell, b".al\t") == b".al" + b"pha"
     out = enter(shell)
     assert out.splitlines()[-1] == "1"
+
+
+# -- walk.lua -----------------------------------------------------------------------
+
+def test_dofile_walk_explains_the_window_of_the_last_process_run(shell):
+    shell.run("pid = k.proc.spawn('wait_child')")       # parent and child both stay
+    shell.vm.read_until(b"waiting for", timeout=TIMEOUT)
+    out, err = shell.run("dofile('walk.lua')")
+    assert err is None, out
+    m = re.search(r"virtual address (0x[0-9a-f]{8}) in pid (\d+)\n", out)
+    assert m, out                                       # a process's tables, not the kernel's
+    va, pid = m.group(1), m.group(2)
+    pids = shell.eval("(function() local t = {} for _, p in ipairs(k.proc.list()) do "
+                      "if p.name == 'wait_child' then t[#t+1] = p.pid end end "
+                      "return table.concat(t, ' ') end)()").split()
+    assert pid in pids
+    assert int(va, 16) == int(shell.eval(f"k.window.where({pid})"))
+    pa = re.search(r"^4\. physical address (0x[0-9a-f]{8})", out, re.M).group(1)
+    assert int(pa, 16) == int(shell.eval(f"k.mm.walk({va}, {pid}).pa"))
+    out, err = shell.run(f"for _, p in ipairs({{{', '.join(pids)}}}) do k.proc.kill(p) end k.proc.wait(pid)")
+    assert err is None, out
+
