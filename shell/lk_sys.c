@@ -30,11 +30,30 @@ static int k_exit(lua_State *L)
 	machine_exit((int)status);
 }
 
+/* Where the last n lines of buf[0, len) start (a final newline ends the
+ * last line, it does not start another). */
+static size_t last_lines(const char *buf, size_t len, lua_Integer n)
+{
+	size_t i = len > 0 && buf[len - 1] == '\n' ? len - 1 : len;
+	if (n == 0)
+		return len;
+	while (i > 0) {
+		if (buf[i - 1] == '\n' && --n == 0)
+			return i;
+		i--;
+	}
+	return 0;
+}
+
 static int k_dmesg(lua_State *L)
 {
-	luaL_Buffer b;
-	char *buf = luaL_buffinitsize(L, &b, DMESG_MAX);
-	luaL_pushresultsize(&b, dmesg_read(buf, DMESG_MAX));
+	int all = lua_isnoneornil(L, 1);
+	lua_Integer n = luaL_optinteger(L, 1, 0);
+	luaL_argcheck(L, n >= 0, 1, "line count must be >= 0");
+	char *buf = lua_newuserdatauv(L, DMESG_MAX, 0);
+	size_t len = dmesg_read(buf, DMESG_MAX);
+	size_t start = all ? 0 : last_lines(buf, len, n);
+	lua_pushlstring(L, buf + start, len - start);
 	return 1;
 }
 
@@ -83,7 +102,7 @@ static int memused(lua_State *L)
 
 static const struct kfunc sys_funcs[] = {
 	{ "stats", k_stats, "k.stats() -> {entries=, syscalls=, cr3_loads=, window_moves=, page_faults=, ticks=}" },
-	{ "dmesg", k_dmesg, "k.dmesg() -> the kernel message ring, oldest first" },
+	{ "dmesg", k_dmesg, "k.dmesg([n]) -> the kernel message ring, oldest first (its last n lines)" },
 	{ "mark", k_mark, "k.mark(label) -- a MARK event with this label in the instrumentation log" },
 	{ "exit", k_exit, "k.exit([status]) -- end the emulation; Bochs exits with status (0..255)" },
 	{ NULL, NULL, NULL },

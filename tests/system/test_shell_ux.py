@@ -4,8 +4,11 @@ the prompt echoes, walk.lua, leaving with Ctrl-] (docs/shell.md).
 One boot (`shell`) serves the tests that only talk to the shell; the
 Ctrl-] test boots its own through shell/runner.py on a pseudo-terminal.
 """
+import os
 import pathlib
+import pty
 import re
+import select
 import sys
 import time
 
@@ -14,6 +17,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from analysis.events import LogEnd, read_events  # noqa: E402
 from shell.client import Shell, clean  # noqa: E402
 from shell.runner import Bochs  # noqa: E402
 
@@ -96,3 +100,58 @@ def test_dofile_walk_explains_the_window_of_the_last_process_run(shell):
     out, err = shell.run(f"for _, p in ipairs({{{', '.join(pids)}}}) do k.proc.kill(p) end k.proc.wait(pid)")
     assert err is None, out
 
+
+# -- leaving -------------------------------------------------------------------------
+
+def read_pty(fd, pattern, seen, timeout):
+    """Read the pseudo-terminal until pattern appears; all read so far."""
+    limit = time.monotonic() + timeout
+    while not re.search(pattern, seen):
+        assert time.monotonic() < limit, f"no {pattern!r} in {seen[-300:]!r}"
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:          # the child closed the terminal
+                break
+    return seen
+
+
+def test_ctrl_bracket_leaves_with_a_complete_log(tmp_path):
+    log = tmp_path / "interactive.bxlog"
+    pid, fd = pty.fork()
+    if pid == 0:                                  # the person's terminal runs runner.py
+        os.execv(sys.executable, [sys.executable, str(ROOT / "shell" / "runner.py"), "--iso", str(ISO),
+                                  "--log", str(log), "--interactive"])
+    try:
+        seen = read_pty(fd, rb"bounce> ", b"", TIMEOUT)
+        os.write(fd, b"for i = 1, 3 do\r")         # leave in the middle of a chunk
+        seen = read_pty(fd, rb">> ", seen, TIMEOUT)
+        os.write(fd, b"\x1d")
+        seen = read_pty(fd, rb"runner: quit", seen, 60)
+        _, status = os.waitpid(pid, 0)
+        pid = None
+    finally:
+        if pid is not None:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    end = LogEnd()
+    events = list(read_events(str(log), end))
+    assert end.complete, "the log has no trailer"
+    assert [e.fields["status"] for e in events if e.kind == "EXIT"] == ["0"]
+
+
+# -- k.dmesg(n) ----------------------------------------------------------------------
+
+def test_k_dmesg_n_gives_the_last_n_lines(shell):
+    ring = shell.eval("k.dmesg()")
+    lines = ring.rstrip("\n").split("\n")
+    assert len(lines) >= 4
+    assert shell.eval("k.dmesg(3)") == "\n".join(lines[-3:]) + "\n"   # lines keep their newline
+    assert shell.eval("k.dmesg(1)") == lines[-1] + "\n"
+    assert shell.eval("#k.dmesg(0)") == "0"
+    assert shell.eval("k.dmesg(100000)") == ring
+    out, err = shell.run("k.dmesg(-1)")
+    assert err is not None and "line count must be >= 0" in err
