@@ -108,10 +108,18 @@ static const struct kfunc sys_funcs[] = {
 	{ NULL, NULL, NULL },
 };
 
+static int shown(lua_State *L)
+{
+	for (int i = 1; i <= lua_gettop(L); i++)
+		lk_shown(L, i);
+	return lua_gettop(L);
+}
+
 static const struct kfunc shell_funcs[] = {
 	{ "budget", budget, "k.shell.budget([n]) -> old budget; VM instructions a chunk may run (0 = unlimited)" },
 	{ "memcap", memcap, "k.shell.memcap([bytes]) -> old cap on the memory Lua may hold" },
 	{ "memused", memused, "k.shell.memused() -> bytes Lua holds now" },
+	{ "shown", shown, "k.shell.shown(...) -> its arguments, marked as printed: the prompt does not echo them" },
 	{ NULL, NULL, NULL },
 };
 

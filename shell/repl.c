@@ -181,11 +181,32 @@ static void report(lua_State *L, int status)
 	lua_pop(L, 1);
 }
 
-/* Print whatever a line returned, with the global print. */
+/* Whether the line's results (1..n) were all printed already (lk.h's
+ * LK_SHOWN: the monitor-style globals and explain print their result). */
+static int all_shown(lua_State *L, int n)
+{
+	int shown = 0;
+	if (lua_getfield(L, LUA_REGISTRYINDEX, LK_SHOWN) != LUA_TTABLE)
+		n = 0;
+	for (int i = 1; i <= n; i++) {
+		if (lua_isnil(L, i))
+			continue;
+		lua_pushvalue(L, i);
+		shown = lua_rawget(L, -2) != LUA_TNIL;
+		lua_pop(L, 1);
+		if (!shown)
+			break;
+	}
+	lua_pop(L, 1);
+	return shown;
+}
+
+/* Print whatever a line returned, with the global print, unless it has
+ * been printed already. */
 static void print_results(lua_State *L)
 {
 	int n = lua_gettop(L);
-	if (n == 0)
+	if (n == 0 || all_shown(L, n))
 		return;
 	luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
 	lua_getglobal(L, "print");
@@ -260,6 +281,8 @@ static void repl_once(lua_State *L)
 			status = multi_line(L, &in);
 		if (status >= 0) {
 			lua_remove(L, 1);
+			lua_newtable(L);          /* what this line prints (LK_SHOWN) */
+			lua_setfield(L, LUA_REGISTRYINDEX, LK_SHOWN);
 			if (status == LUA_OK)
 				status = docall(L, 0, LUA_MULTRET);
 			if (status == LUA_OK)

@@ -15,6 +15,7 @@ local function bits(e)
   return table.concat(names, " ")
 end
 
+--- explain(va [, pid]) -> k.mm.walk's table for va (nil, why if unmapped), after printing each step of the translation in pid's tables (default: the kernel's)
 function explain(va, pid)
   local cr3 = pid and k.window.info(pid).cr3 or k.cpu.cr3()
   local pdx, ptx, off = va >> 22, (va >> 12) & 0x3FF, va & 0xFFF
@@ -26,7 +27,7 @@ function explain(va, pid)
   print(string.format("2. PDE at %s + 4*%d = %s  [%s]", hex(cr3), pdx, hex(pde), bits(pde)))
   if pde & 1 == 0 then
     print("   not present: the address is not mapped")
-    return nil, why
+    return k.shell.shown(nil, why)
   end
   if pde & 0x80 ~= 0 then
     print(string.format("3. PS set: a 4 MiB page at %s; offset within it 0x%06x", hex(pde & 0xFFC00000), va & 0x3FFFFF))
@@ -36,12 +37,12 @@ function explain(va, pid)
     print(string.format("3. PTE at %s + 4*%d = %s  [%s]", hex(pt), ptx, hex(pte), bits(pte)))
     if pte & 1 == 0 then
       print("   not present: the address is not mapped")
-      return nil, why
+      return k.shell.shown(nil, why)
     end
   end
   print(string.format("4. physical address %s (%s, %s)", hex(w.pa), w.writable and "writable" or "read-only",
                       w.user and "user" or "supervisor only"))
-  return w
+  return k.shell.shown(w)                          -- printed: the prompt need not echo it
 end
 
 if not ... then                                    -- run as a script, not by require

@@ -155,3 +155,62 @@ def test_k_dmesg_n_gives_the_last_n_lines(shell):
     assert shell.eval("k.dmesg(100000)") == ring
     out, err = shell.run("k.dmesg(-1)")
     assert err is not None and "line count must be >= 0" in err
+
+
+# -- help and what the prompt echoes -----------------------------------------------------
+
+def test_help_takes_a_name(shell):
+    assert shell.line('help("k.mm.walk")').startswith("k.mm.walk(va [, pid]) -> ")
+    assert shell.line('help("pageinfo")').startswith("pageinfo([pid]) -> ")
+    out, err = shell.run('help("k.mm.nothing")')
+    assert err is not None and "no function named k.mm.nothing" in err
+
+
+def test_help_of_a_script_function(shell):
+    shell.run("require('walk')")
+    usage = shell.line("help(explain)")
+    assert usage.startswith("explain(va [, pid]) -> "), usage
+    assert shell.line('help("explain")') == usage
+    out, err = shell.run("help(print)")
+    assert err is not None and "not a function of the k library or of a script" in err
+
+
+def test_help_lists_scripts_and_loaders_without_repeating_itself(shell):
+    listing = shell.line("help()")
+    lines = listing.splitlines()
+    for start in ("dofile(name)", "require(name)", "loadfile(name", "explain(va [, pid])",
+                  "walk.lua", "window_tour.lua", "run_4gb_tests.lua", "demo.lua"):
+        assert any(l.lstrip().startswith(start) for l in lines), start
+    # Each description once: a monitor-style global names its k function
+    # instead of repeating that function's description.
+    described = [re.split(r" (?:->|--) ", l, maxsplit=1)[1] for l in lines if re.search(r" (?:->|--) ", l)]
+    repeated = {d for d in described if described.count(d) > 1}
+    assert not repeated, repeated
+    assert "(prints it) (prints it)" not in listing and "also printed) (prints it)" not in listing
+
+
+@pytest.mark.parametrize("line,printed", [
+    ("pageinfo()", "pages are used for paging translation"),
+    ("binfo()", " b_ blocks"),
+    ("explain(0x100000)", "4. physical address 0x00100000"),
+    ("showmaps(0x100000, 0x100fff)", "00100000"),
+])
+def test_printing_functions_do_not_echo_their_table(shell, line, printed):
+    shell.run("require('walk')")
+    out = shell.line(line)
+    assert printed in out
+    assert "table: 0x" not in out, out
+
+
+def test_dumpmem_prints_no_raw_control_bytes(shell):
+    shell.vm.send(b"dumpmem(0x100000, 64)\n")
+    raw = shell.wait_prompt()
+    assert re.search(rb"^00100000 ( [0-9a-f]{2}){16}  ", raw, re.M)
+    assert not re.search(rb"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\xff]", raw), raw
+
+
+def test_other_values_still_echo(shell):
+    assert shell.line("k.mm.walk(0x100000)").startswith("table: 0x")
+    assert shell.line("k.mm.dumpmem(0x100000, 2) == dumpmem(0x100000, 2)").splitlines()[-1] == "true"
+    out = shell.line("pageinfo().pgdir == k.cpu.cr3()")
+    assert out.splitlines()[-1] == "true"
