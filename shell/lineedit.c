@@ -104,7 +104,7 @@ static void insert(struct lineedit *le, const char *s, size_t n)
 }
 
 /* Delete line[from, to) and leave the cursor at from. */
-static void kill(struct lineedit *le, size_t from, size_t to)
+static void erase(struct lineedit *le, size_t from, size_t to)
 {
 	if (from >= to)
 		return;
@@ -223,7 +223,7 @@ static void tilde_key(struct lineedit *le, unsigned n)
 	switch (n) {
 	case 1: case 7: move_to(le, 0); break;
 	case 4: case 8: move_to(le, le->len); break;
-	case 3: kill(le, le->cursor, le->cursor < le->len ? le->cursor + 1 : le->cursor); break;
+	case 3: erase(le, le->cursor, le->cursor < le->len ? le->cursor + 1 : le->cursor); break;
 	}
 }
 
@@ -271,9 +271,9 @@ enum le_result le_feed(struct lineedit *le, int c)
 	case CTRL('F'): escape_key(le, 'C'); break;
 	case CTRL('P'): escape_key(le, 'A'); break;
 	case CTRL('N'): escape_key(le, 'B'); break;
-	case CTRL('U'): kill(le, 0, le->cursor); break;
-	case CTRL('K'): kill(le, le->cursor, le->len); break;
-	case CTRL('W'): kill(le, word_start(le), le->cursor); break;
+	case CTRL('U'): erase(le, 0, le->cursor); break;
+	case CTRL('K'): erase(le, le->cursor, le->len); break;
+	case CTRL('W'): erase(le, word_start(le), le->cursor); break;
 	case '\t': tab(le, tabbed); break;
 	default:
 		if (c >= 0x20) {
