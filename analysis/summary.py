@@ -119,7 +119,7 @@ def tables(s):
     spaces = [[r["label"], r["cr3"] or "-", _num(r["loads"]), _num(r["instructions"]),
                _num(r["user_ints"]), _num(r["visits"]), _num(r["window_moves"]),
                _num(r["announced_moves"])] for r in s["address_spaces"]]
-    visits = [["all"] + _stats_cells(s["visits"])] + \
+    visits = [["all but idle"] + _stats_cells(s["visits"])] + \
              [[k] + _stats_cells(v) for k, v in s["visits"]["by_cause"].items()]
     phases = [[p["label"], _num(p["start"]), _num(p["instructions"]), _num(p["events"]),
                _num(p["cr3_loads"]), _num(p["window_moves"])] + _stats_cells(p["visits"])[1:]
