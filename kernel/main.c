@@ -16,6 +16,7 @@
 #include "debugport.h"
 #include "desc.h"
 #include "heap.h"
+#include "idle.h"
 #include "klib.h"
 #include "kvm.h"
 #include "log.h"
@@ -122,6 +123,7 @@ void kmain(uint32_t magic, uint32_t mbi)
 	announce("mode name=%s", kernel_layout == LAYOUT_SHARED ? "shared" : "bounce");
 	announce("kernel cr3=0x%08x idt=0x%08x gdt=0x%08x", (uint32_t)kernel_pgdir, kernel_idt_desc.base,
 		 kernel_gdt_desc.base);
+	announce("idle eip=0x%08x", (uint32_t)idle_resume);
 	mem_init();
 	canary_plant();
 	proc_init();

@@ -15,6 +15,7 @@
 #include "bootmod.h"
 #include "elf.h"
 #include "heap.h"
+#include "idle.h"
 #include "klib.h"
 #include "kstack.h"
 #include "kvm.h"
@@ -192,7 +193,7 @@ void scheduler(void)
 			break;
 		}
 		if (!ran)
-			sti_hlt(), cli();
+			idle_wait();
 	}
 }
 

@@ -38,7 +38,6 @@ static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt"); }
 /* Wait for an interrupt with interrupts enabled, atomically (sti's shadow covers hlt). */
-static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 
 static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((uint64_t)hi << 32) | lo; }
 

@@ -13,7 +13,8 @@ history.
     client.py interactive [--iso ISO] [--log LOG] [--port P]
         Boot and give a line-oriented terminal (host readline history in
         ~/.bounce_history). ":run FILE" sends a file as a frame; Ctrl-C
-        interrupts the running chunk; Ctrl-D ends the emulation. With
+        interrupts the running chunk; Ctrl-D or Ctrl-] (then Enter) ends
+        the emulation through the shell, so the log is complete. With
         --port, other clients may run scripts in this session:
 
     client.py send FILE --port P
@@ -40,7 +41,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from shell.runner import Bochs, BochsError  # noqa: E402
+from shell.runner import QUIT_KEY, Bochs, BochsError  # noqa: E402
 
 PROMPT = b"bounce> "
 PROMPT2 = b">> "
@@ -226,9 +227,10 @@ def interactive(args):
             try:
                 text = input(prompt)
             except EOFError:
-                vm.send(b"k.exit(0)\n")
+                text = QUIT_KEY.decode()
+            if QUIT_KEY.decode() in text:
                 print()
-                return vm.wait(30)
+                return vm.quit()
             with session.lock:
                 try:
                     if text.startswith(":run "):
