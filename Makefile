@@ -54,7 +54,7 @@ test: unit-test isos $(BOCHS)
 	$(PY) -m pytest -v -p no:cacheprovider $(PYTEST_DIRS)
 
 # ---- the same ISO elsewhere -------------------------------------------
-QEMU := qemu-system-i386 -m 128 -cdrom $(ISO) -display none -serial stdio \
+QEMU := qemu-system-i386 -m 512 -cdrom $(ISO) -display none -serial stdio \
 	-device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot
 qemu: $(ISO)
 	@command -v qemu-system-i386 >/dev/null || sh mk/install-deps.sh qemu-system-x86
