@@ -33,7 +33,7 @@ static struct bootinfo boot;
 
 /* Physical memory above what boot left behind: buddy metadata, the heap
  * arena, and the rest for the buddy allocator.  The heap is half the RAM
- * (in whole 4 MiB pages, as the kernel maps it): the shell's Lua lives
+ * the kernel maps (in 4 MiB pages, so a round figure): the shell's Lua lives
  * there and should have room to experiment, while processes, page tables
  * and kernel stacks take frames from the other half (docs/memory.md). */
 static void mem_init(void)
