@@ -37,8 +37,16 @@ DEBUG_ELF = ROOT / "build" / "kernel-debug" / "bounce.elf"
 OUT = ROOT / "out" / "test_qemu"
 TIMEOUT = 120
 
-pytestmark = pytest.mark.skipif(shutil.which("qemu-system-i386") is None,
-                                reason="qemu-system-i386 missing (make test installs it)")
+
+@pytest.fixture(autouse=True)
+def needs():
+    """What `make test` provides (mk/deps.mk, mk/qemu.mk)."""
+    for tool in ("qemu-system-i386", "gdb"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is missing: `make deps` installs it")
+    for path in (ISO, DEBUG_ISO, DEBUG_ELF):
+        if not path.exists():
+            pytest.fail(f"{path.relative_to(ROOT)} is missing: run `make isos {DEBUG_ISO.relative_to(ROOT)}`")
 
 
 def free_port():
