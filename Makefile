@@ -36,6 +36,7 @@ include $(wildcard mk/tests.mk)
 include $(wildcard mk/analysis.mk)
 include $(wildcard mk/bench.mk)
 include mk/fresh.mk
+include mk/qemu.mk
 
 all: $(ISO) $(BOCHS)
 
@@ -52,20 +53,6 @@ PYTEST_DIRS += tests/system
 test: unit-test isos $(BOCHS)
 	@echo "test: system and analysis tests (pytest), booting $(ISO) in $(BOCHS)"
 	$(PY) -m pytest -v -p no:cacheprovider $(PYTEST_DIRS)
-
-# ---- the same ISO elsewhere -------------------------------------------
-QEMU := qemu-system-i386 -m 128 -cdrom $(ISO) -display none -serial stdio \
-	-device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot
-qemu: $(ISO)
-	@command -v qemu-system-i386 >/dev/null || sh mk/install-deps.sh qemu-system-x86
-	$(QEMU)
-
-gdb: $(ISO)
-	@command -v qemu-system-i386 >/dev/null || sh mk/install-deps.sh qemu-system-x86
-	@command -v gdb >/dev/null || sh mk/install-deps.sh gdb
-	$(QEMU) -S -gdb tcp::1234 & \
-	gdb -q -ex 'target remote localhost:1234' -ex 'break kmain' -ex continue $(KERNEL); \
-	kill %1 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD)/kernel $(BUILD)/user $(BUILD)/shell $(BUILD)/iso $(ISO) $(BUILD)/unit

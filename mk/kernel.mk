@@ -18,7 +18,11 @@ $(KERNEL_DIR)/%.o: kernel/% | $(DEPS_OK) $(MUSL_INC)/stdio.h
 	@mkdir -p $(@D)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
+# The link, for this kernel and make gdb's (mk/qemu.mk): every object and
+# library among the prerequisites, in their order.
+KERNEL_LINK = $(CC) $(KERNEL_LDFLAGS) -o $@ $(filter-out %.ld,$^) -lgcc
+
 $(KERNEL): $(KERNEL_OBJS) $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB) kernel/kernel.ld
-	$(CC) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB) -lgcc
+	$(KERNEL_LINK)
 
 -include $(KERNEL_OBJS:.o=.d)
