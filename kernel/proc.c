@@ -20,6 +20,7 @@
 #include "kvm.h"
 #include "log.h"
 #include "mmu.h"
+#include "segdump.h"
 #include "serial.h"
 #include "stats.h"
 #include "trap.h"
@@ -462,6 +463,8 @@ void proc_kill_fault(const struct trapframe *tf, uint32_t cr2)
 {
 	kprintf("killed pid=%d name=%s vec=%u eip=0x%08x cr2=0x%08x err=0x%x\n", curproc->pid, curproc->name,
 		tf->trapno, tf->eip, cr2, tf->err);
+	if (tf->trapno != T_PF) /* there cr2 says it all */
+		seg_report(tf, curproc->as);
 	curproc->killed = 1;
 	curproc->xstatus = WAIT_KILLED | (tf->trapno & 0xFF);
 }

@@ -87,3 +87,37 @@ def test_log_lines_reach_dmesg_tagged_and_escaped_not_the_console(layout):
                     tag + "L" * (LOG_MAX - 1) + "E [cut]"], dmesg
     for text in (b"klog plain line", b"klog ctl:", b"LLLLLLLLLLLLLLLL"):
         assert text not in console, f"{text!r} went to the console"
+
+
+# -- decoded selectors ------------------------------------------------------------
+
+FLAT = r"base 0x00000000 limit 0xffffffff"
+# selector -> what the report must say about the error code's selector
+FAR_CALLS = {
+    0x3B: r"err 0x38: GDT\[7\]: past the GDT's limit \(7 entries\)",
+    0x2B: r"err 0x28: GDT\[5\]: base 0x[0-9a-f]{8} limit 0x00000067 type tss32(-busy)? DPL 0 present",
+    0x13: rf"err 0x10: GDT\[2\]: {FLAT} type data rwa? DPL 0 present",
+    0x07: r"err 0x4: LDT\[0\]: no LDT \(LDTR is null\)",
+}
+
+
+@pytest.mark.parametrize("layout", ISOS)
+def test_far_call_report_decodes_the_selectors(layout):
+    src = "".join(f'print("S{sel:x}", (k.proc.wait(k.proc.spawn("far_call", "{sel:#x}"))))\n'
+                  for sel in FAR_CALLS)
+    with boot(f"farcall-{layout}", ISOS[layout]) as vm:
+        sh = Shell(vm, timeout=TIMEOUT)
+        sh.wait_prompt()
+        out = lua(sh, src)
+        vm.send(b"k.exit(0)\n")
+        assert vm.wait(120) == 0
+    console = vm.output.decode(errors="replace")
+    assert "the call returned" not in console
+    reports = re.split(r"^killed ", console, flags=re.M)[1:]
+    assert len(reports) == len(FAR_CALLS), console[-2000:]
+    for (sel, want), report in zip(FAR_CALLS.items(), reports):
+        status = int(field(out, f"S{sel:x}"))
+        assert status in (WAIT_KILLED | VEC_GP, WAIT_KILLED | VEC_NP), out
+        assert re.search(rf"^  cs 0x1b: GDT\[3\] RPL 3: {FLAT} type code xra? DPL 3 present$", report, re.M), report
+        assert re.search(rf"^  ss 0x23: GDT\[4\] RPL 3: {FLAT} type data rwa? DPL 3 present$", report, re.M), report
+        assert re.search(rf"^  {want}$", report, re.M), (hex(sel), report)
