@@ -15,6 +15,7 @@
 #include "bootmod.h"
 #include "elf.h"
 #include "heap.h"
+#include "kassert.h"
 #include "klib.h"
 #include "kstack.h"
 #include "kvm.h"
@@ -155,6 +156,7 @@ static void switch_shared(struct proc *p)
 
 static void run(struct proc *p)
 {
+	KASSERT(p->state == P_RUNNABLE);
 	curproc = p;
 	p->state = P_RUNNING;
 	kstack_top = p->kstack + p->kstack_size;
@@ -162,9 +164,13 @@ static void run(struct proc *p)
 		switch_shared(p);
 	else if (p->as && p->as != window_current)
 		window_activate(p->as);
+	if (p->as)
+		window_check(p->as);
 	fpu_restore(p->fpu);
 	swtch(&sched_ctx, p->ctx);
 	fpu_save(p->fpu);
+	/* it left the CPU by yielding, sleeping or exiting */
+	KASSERT(p->state == P_RUNNABLE || (p->state == P_SLEEPING && p->chan) || p->state == P_ZOMBIE);
 	curproc = 0;
 }
 
@@ -207,6 +213,7 @@ void yield(void)
 {
 	uint32_t f = irq_save();
 	need_resched = 0;
+	KASSERT(curproc->state == P_RUNNING);
 	curproc->state = P_RUNNABLE;
 	sched();
 	irq_restore(f);
@@ -220,9 +227,11 @@ void sched_preempt_point(void)
 
 void sleep_on(const void *chan)
 {
+	KASSERT(chan && curproc->state == P_RUNNING && !(read_eflags() & EFLAGS_IF));
 	curproc->chan = chan;
 	curproc->state = P_SLEEPING;
 	sched();
+	KASSERT(curproc->state == P_RUNNING && curproc->chan == chan);
 	curproc->chan = 0;
 }
 

@@ -89,6 +89,32 @@ def test_log_lines_reach_dmesg_tagged_and_escaped_not_the_console(layout):
         assert text not in console, f"{text!r} went to the console"
 
 
+# -- KASSERT ----------------------------------------------------------------------
+
+BREAK_GATE = """do
+local pid = k.proc.spawn("nap", "20")
+local at = k.window.info(pid).pa + 0x80 * 8 + 4
+k.mm.physwrite32(at, (k.mm.physread32(at) & 0xFFFF) | 0x12340000)
+print("BROKEN", pid)
+k.proc.wait(pid)
+end
+"""
+
+
+def test_debug_kernel_asserts_the_window_gates():
+    """The system-call gate's offset pointed outside the window: the debug
+    kernel stops before the process runs on that window."""
+    if not DEBUG_ISO.exists():
+        pytest.fail(f"{DEBUG_ISO.relative_to(ROOT)} is missing: run `make debug-isos`")
+    with boot("kassert", DEBUG_ISO) as vm:
+        Shell(vm, timeout=TIMEOUT).wait_prompt()
+        vm.send(BREAK_GATE.encode())
+        assert vm.wait(300) == PANIC_EXIT_STATUS, vm.output[-800:]
+    assert re.search(rb"panic: KASSERT failed at kernel/window_check\.c:\d+: "
+                     rb"gate_offset\(g\) - \(w->va \+ WIN_CODE\) < WIN_CODE_END - WIN_CODE",
+                     vm.output), vm.output[-800:]
+
+
 # -- decoded selectors ------------------------------------------------------------
 
 FLAT = r"base 0x00000000 limit 0xffffffff"
