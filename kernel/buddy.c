@@ -8,6 +8,7 @@
 // the order-k block at frame number f is f ^ 2^k.
 
 #include "buddy.h"
+#include "kassert.h"
 
 enum frame_state {
 	RESERVED,   // never released (order 0)
@@ -207,8 +208,10 @@ void buddy_free(uint32_t pa)
 void page_ref(uint32_t pa)
 {
 	uint32_t i = page_block(pa, "page_ref: not an allocated page");
-	if (i != NIL)
-		frames[i].u.refs++;
+	if (i == NIL)
+		return;
+	KASSERT(frames[i].u.refs > 0 && frames[i].u.refs + 1 != 0);
+	frames[i].u.refs++;
 }
 
 unsigned page_unref(uint32_t pa)
@@ -216,6 +219,7 @@ unsigned page_unref(uint32_t pa)
 	uint32_t i = page_block(pa, "page_unref: not an allocated page");
 	if (i == NIL)
 		return 0;
+	KASSERT(frames[i].u.refs > 0); /* never below zero: a free block is not PAGE */
 	unsigned left = --frames[i].u.refs;
 	if (left == 0)
 		free_block(i, frames[i].order);

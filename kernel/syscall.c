@@ -6,6 +6,7 @@
 #include "copy.h"
 #include "debugport.h"
 #include "klib.h"
+#include "log.h"
 #include "mmu.h"
 #include "proc.h"
 #include "stats.h"
@@ -99,6 +100,20 @@ static int sys_mark(struct trapframe *tf)
 	return 0;
 }
 
+/* Up to LOG_MAX bytes of the string; a longer one is cut (copyinstr
+ * leaves the first LOG_MAX + 1 bytes in line), an unreadable one -EFAULT. */
+static int sys_log(struct trapframe *tf)
+{
+	char line[LOG_MAX + 1];
+	int n = copyinstr(curproc->as, line, tf->ebx, sizeof line), cut = n == -EINVAL;
+	if (cut)
+		n = LOG_MAX;
+	else if (n < 0)
+		return n;
+	dmesg_user(curproc->pid, line, n, cut);
+	return n;
+}
+
 /* The same 4 KiB moved three ways, so a benchmark can compare copyin and
  * copyout with a plain kernel memcpy of the same length. */
 static int sys_copybench(struct trapframe *tf)
@@ -138,6 +153,7 @@ static int (*const calls[NSYSCALL])(struct trapframe *) = {
 	[SYS_fork] = sys_fork,       [SYS_thread] = sys_thread,       [SYS_wait] = sys_wait,
 	[SYS_window] = sys_window,   [SYS_window_move] = sys_window_move, [SYS_canary] = sys_canary,
 	[SYS_getppid] = sys_getppid, [SYS_mark] = sys_mark,     [SYS_copybench] = sys_copybench,
+	[SYS_log] = sys_log,
 };
 
 void syscall(struct trapframe *tf)

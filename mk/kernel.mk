@@ -1,11 +1,11 @@
 # mk/kernel.mk — the kernel: kernel/*.c and kernel/*.S, linked with the Lua
 # shell (mk/lua.mk) into a multiboot ELF at 1 MiB.
 
-KERNEL_DIR    := $(BUILD)/kernel
+KERNEL_DIR    := $(KBUILD)/kernel
 KERNEL_CFLAGS  = -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector \
 	-fno-omit-frame-pointer -nostdinc -isystem $(GCC_INC) \
 	-isystem $(MUSL_INC) -isystem /usr/include/stb -I kernel -I . -O2 -g -std=gnu11 \
-	-Wall -Wextra -Werror -MMD -MP
+	-Wall -Wextra -Werror -MMD -MP $(if $(filter 1,$(DEBUG)),-DKDEBUG)
 KERNEL_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -T kernel/kernel.ld
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/*.S)

@@ -39,6 +39,20 @@ QUIT_TIMEOUT = 30        # seconds the kernel has to exit when asked to
 QUIT_KEYS = b"\x03" + b"k.exit(0)\n"
 
 
+def kernel_build():
+    """Where the kernel (kernel/bounce.elf) and its ISOs are: build/, or
+    $BOUNCE_KBUILD (`make test-debug` sets it to build/debug/, so the
+    system tests run unchanged against the DEBUG=1 kernel)."""
+    return os.path.abspath(os.environ.get("BOUNCE_KBUILD") or os.path.join(ROOT, "build"))
+
+
+def kernel_iso(iso):
+    """iso, or its namesake in kernel_build() if it is one of build/'s."""
+    if os.path.dirname(iso) != os.path.join(ROOT, "build"):
+        return iso
+    return os.path.join(kernel_build(), os.path.basename(iso))
+
+
 class BochsError(RuntimeError):
     """Bochs failed to start, timed out, or the guest did not answer."""
 
@@ -46,7 +60,7 @@ class BochsError(RuntimeError):
 class Bochs:
     def __init__(self, iso, log=None, timeout=120, bochs=DEFAULT_BOCHS,
                  bochsrc=DEFAULT_BOCHSRC, env=None):
-        self.iso = os.path.abspath(iso)
+        self.iso = kernel_iso(os.path.abspath(iso))
         self.log = os.path.abspath(log) if log else None
         self.timeout = timeout
         self.bochs = bochs
