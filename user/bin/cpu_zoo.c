@@ -6,8 +6,9 @@
  * FS, GS and SS, and far calls and jumps through them), ldt (the same
  * with the TI bit), priv (privileged instructions), io (in
  * and out on the instrumentation's, the UART's and other ports), tf (the
- * trap flag across system calls), iret (forged frames), gate (item 1 of
- * docs/attack.md: a call gate the process writes into its own page 0).
+ * trap flag across system calls), iret (forged frames), gate (a call gate
+ * the process writes into its own page 0, where a CPU with a non-null
+ * LDTR at base 0 would find it).
  * Selectors: every index inside the GDT (from SGDT) and a few past it with
  * all four RPLs, plus every STEP-th selector of the 65536 (STEP 1: all).
  *
@@ -25,7 +26,6 @@
 #define STACK       0x58000000u	/* the attempts' thread stack */
 #define STACK_PAGES 4u
 #define CODE        0x59000000u	/* a page of generated instructions */
-#define FAR_TARGET  0x59000800u
 
 #define SURVIVED  0x200			/* the attempt returned */
 #define LANDED    0x42			/* exit status at a far target */
@@ -34,10 +34,7 @@
 #define T_DB 1
 #define T_BP 3
 #define T_OF 4
-#define T_UD 6
 #define T_TS 10
-#define T_NP 11
-#define T_SS 12
 #define T_GP 13
 #define T_PF 14
 
@@ -58,7 +55,11 @@ static char text[64];
 
 /* ---- running attempts in threads -------------------------------------------- */
 
-/* At a far target: record where we landed, end the thread. */
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+/* At a far target: record where we landed, end the thread (in asm: the
+ * stack may hold a far return frame, and nothing may be assumed). */
 void far_landed(void);
 asm(".text\n"
     "far_landed:\n"
@@ -68,9 +69,9 @@ asm(".text\n"
     "	movl %ecx, landed_cs(,%eax,4)\n"
     "	pushfl\n"
     "	popl landed_fl(,%eax,4)\n"
-    "	movl $" "0" ", %eax\n"		/* SYS_exit */
-    "	movl $0x42, %ebx\n"		/* LANDED */
-    "	int $0x80\n");
+    "	movl $" XSTR(SYS_exit) ", %eax\n"
+    "	movl $" XSTR(LANDED) ", %ebx\n"
+    "	int $" XSTR(SYSCALL_VECTOR) "\n");
 
 static void runner(void *from)
 {

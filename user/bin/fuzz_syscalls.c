@@ -2,8 +2,8 @@
  *
  *   fuzz_syscalls SEED CALLS        (decimal; default 1 and 1000)
  *
- * Each step picks a system call and, half the time, arguments the kernel
- * must accept (pointers into the program's own arena, page-aligned ranges
+ * Each step picks a system call and, five times in eight, arguments the
+ * kernel must accept (pointers into the program's own arena, page-aligned ranges
  * in a play region, real child pids, free window addresses), otherwise
  * arguments drawn from edge values and random words.  Forks, threads and
  * window moves are interleaved.  Per call it counts how many got past the
@@ -17,7 +17,6 @@
  * held; deterministic for a seed (instruction counts vary with ticks).
  */
 #include "user.h"
-
 
 #define ARENA      0x50000000u	/* the fuzzer's own pages: protected */
 #define ARENA_PAGES 32u
@@ -265,8 +264,9 @@ static void fuzz_thread(int valid)
 		uint32_t e = some_word();
 		entry = own_range(e, 1) || e - PLAY < PLAY_PAGES * PAGE_SIZE ?
 			HLT_PAGE + below(PAGE_SIZE) : e;
-		if (below(2))
-			top = own_range(some_word() - 8, 8) ? top : some_word() & ~3u;
+		uint32_t t = some_word() & ~3u;
+		if (below(2) && !own_range(t - 8, 8))
+			top = t;	/* the kernel writes the first frame below it */
 	}
 	r = call(SYS_thread, valid, entry, top, status, 0, 0);
 	if (r > 0) {
