@@ -2,6 +2,7 @@
 #
 #   make run    build what is missing, boot in the instrumented Bochs, shell on this terminal
 #   make test   the same set-up, then every test (unit, system, analysis)
+#   make fuzz   the attack suite of make test, longer and with a fresh seed
 #
 # Everything generated lands in build/ (cached) and out/ (logs, reports).
 # Each subsystem's rules live in mk/<subsystem>.mk.
@@ -41,6 +42,7 @@ include $(wildcard mk/analysis.mk)
 include $(wildcard mk/bench.mk)
 include mk/fresh.mk
 include mk/qemu.mk
+include $(wildcard mk/fuzz.mk)
 
 all: $(ISO) $(BOCHS)
 

@@ -296,20 +296,39 @@ static void repl_once(lua_State *L)
 		run_frame(L);
 }
 
+/* The length a frame may announce: no more than the kernel heap holds, so
+ * "len + 1" cannot wrap and a hostile length cannot keep the shell reading. */
+#define FRAME_MAX (16u << 20)
+
+/* A Ctrl-C while a frame arrives abandons it (the host stopped sending). */
+static int frame_interrupted(void)
+{
+	if (!serial_break)
+		return 0;
+	serial_break = 0;
+	return 1;
+}
+
 /* The payload of a frame, unescaped, in a kernel buffer of *len bytes
- * (NULL if the header is malformed or the heap is short; the payload is
- * consumed either way). */
+ * (NULL if the header is malformed, the heap is short or Ctrl-C came; the
+ * payload of a well-formed header is consumed unless Ctrl-C came). */
 static char *read_frame(size_t *len, const char **why)
 {
 	char header[32];
 	size_t n = 0;
 	int c;
-	while ((c = next_byte()) != '\n')
+	while ((c = next_byte()) != '\n') {
+		if (frame_interrupted()) {
+			*why = "frame interrupted";
+			return NULL;
+		}
 		if (n < sizeof header - 1)
 			header[n++] = (char)c;
+	}
 	header[n] = '\0';
 	char *end;
-	if (strncmp(header, "SCRIPT ", 7) != 0 || (*len = strtoul(header + 7, &end, 10), *end != '\0')) {
+	if (strncmp(header, "SCRIPT ", 7) != 0 || header[7] < '0' || header[7] > '9' ||
+	    (*len = strtoul(header + 7, &end, 10), *end != '\0') || *len > FRAME_MAX) {
 		*why = "malformed frame header";
 		return NULL;
 	}
@@ -318,6 +337,11 @@ static char *read_frame(size_t *len, const char **why)
 		c = next_byte();
 		if (c == FRAME_ESCAPE)
 			c = next_byte() - 0x40;
+		if (frame_interrupted()) {
+			kfree(buf);
+			*why = "frame interrupted";
+			return NULL;
+		}
 		if (buf)
 			buf[i] = (char)c;
 	}
