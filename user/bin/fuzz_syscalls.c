@@ -35,9 +35,13 @@
 #define OTHER      NSYSCALL
 
 static const char *const names[NCOUNT] = {
-	"exit", "write", "getpid", "yield", "sleep", "ticks", "map", "map_frames",
-	"unmap", "fork", "thread", "wait", "window", "window_move", "canary",
-	"getppid", "mark", "copybench", "(no such)",
+	[SYS_exit] = "exit", [SYS_write] = "write", [SYS_getpid] = "getpid",
+	[SYS_yield] = "yield", [SYS_sleep] = "sleep", [SYS_ticks] = "ticks",
+	[SYS_map] = "map", [SYS_map_frames] = "map_frames", [SYS_unmap] = "unmap",
+	[SYS_fork] = "fork", [SYS_thread] = "thread", [SYS_wait] = "wait",
+	[SYS_window] = "window", [SYS_window_move] = "window_move",
+	[SYS_canary] = "canary", [SYS_getppid] = "getppid", [SYS_mark] = "mark",
+	[SYS_copybench] = "copybench", [SYS_log] = "log", [OTHER] = "(no such)",
 };
 
 /* Errors that mean "the arguments were refused". */
@@ -121,7 +125,7 @@ static int known_error(int nr, int r)
 	case -EBADF:  return nr == SYS_write;
 	case -EFAULT: return nr == SYS_write || nr == SYS_map_frames || nr == SYS_thread ||
 			     nr == SYS_wait || nr == SYS_window || nr == SYS_mark ||
-			     nr == SYS_copybench;
+			     nr == SYS_copybench || nr == SYS_log;
 	case -EINVAL: return nr == SYS_map || nr == SYS_map_frames || nr == SYS_unmap ||
 			     nr == SYS_thread || nr == SYS_window_move || nr == SYS_mark ||
 			     nr == SYS_copybench;
@@ -353,10 +357,12 @@ static void fuzz_window_move(int valid)
 	call(SYS_window_move, valid, valid ? page_in_play() : some_word(), 0, 0, 0, 0);
 }
 
-static void fuzz_mark(int valid)
+/* SYS_mark and SYS_log: a string of up to max bytes when valid, longer
+ * (mark refuses, log cuts) or a wild pointer when not. */
+static void fuzz_string(int nr, int valid, uint32_t max)
 {
 	char *s = (char *)OUTBUF + 3 * PAGE_SIZE;
-	uint32_t len = valid ? below(90) : below(120);
+	uint32_t len = valid ? below(max) : below(max + max / 3);
 
 	/* Any byte but NUL and '@': announcements are another test's subject. */
 	for (uint32_t i = 0; i < len; i++) {
@@ -365,7 +371,7 @@ static void fuzz_mark(int valid)
 			s[i] = '#';
 	}
 	s[len] = 0;
-	call(SYS_mark, valid, valid || below(2) ? (uint32_t)s : some_word(), 0, 0, 0, 0);
+	call(nr, valid, valid || below(2) ? (uint32_t)s : some_word(), 0, 0, 0, 0);
 }
 
 static void fuzz_copybench(int valid)
@@ -413,7 +419,8 @@ static void step(void)
 		     out_ptr(some_word(), sizeof(struct window_info)), 0, 0, 0, 0);
 		break;
 	case SYS_window_move: fuzz_window_move(valid); break;
-	case SYS_mark:        fuzz_mark(valid); break;
+	case SYS_mark:        fuzz_string(SYS_mark, valid, 90); break;
+	case SYS_log:         fuzz_string(SYS_log, valid, 2 * LOG_MAX); break;
 	case SYS_copybench:   fuzz_copybench(valid); break;
 	case NSYSCALL:
 		call(below(2) ? NSYSCALL + (int)below(100) : (int)(rnd() | 0x80000000u), 0,
