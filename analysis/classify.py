@@ -69,12 +69,14 @@ FLAG_COMMON_KEYS = ("kind", "cpl", "cs", "eip", "cr3", "n")
 
 class Span:
     """From a CR3 load to the kernel until user code runs again: the kernel
-    half of a bounce.  Window moves in it must come with LGDT and LTR."""
+    half of a bounce.  Window moves in it must come with LGDT and with an
+    LTR of a TSS in the new window (every bounce loads TR twice: the
+    kernel's TSS on entry, the window's on exit; docs/window.md)."""
 
     def __init__(self, icount):
         self.icount = icount
         self.lgdt_window = False
-        self.ltr = False
+        self.ltr_pages = set()
         self.moves = []
 
 
@@ -101,6 +103,7 @@ class Classifier:
         self.kernel_start = None    # icount of the first event after BIOS/GRUB
         self.last_icount = 0
         self.window_notes = []      # (icount, space index, va) of every @window
+        self.idle_eips = set()      # where an interrupt finds the kernel idle (@idle)
         # CR3 timeline: when each load happened and which space it loaded.
         self.load_icount = array.array("q")
         self.load_space = array.array("i")
@@ -108,6 +111,7 @@ class Classifier:
         self.visit_length = array.array("q")
         self.visit_vector = array.array("h")
         self.visit_move = array.array("b")
+        self.visit_idle = array.array("b")
         self.visit_phase = array.array("i")
         # Isolation findings for `check`: (icount, message).
         self.int_failures = []
@@ -119,6 +123,7 @@ class Classifier:
         self._last_int = None       # vector of the last INT since the last CR3 load
         self._visit = None          # (start icount, cause vector) while in the kernel
         self._visit_moved = False
+        self._visit_idle = False
         self._awaiting_kernel = None  # user-mode INT not yet followed by a kernel CR3 load
         self._unplaced_lidt = None    # window LIDT done under the kernel CR3
         self._span = None
@@ -250,6 +255,8 @@ class Classifier:
             self._on_window_note(ev, self._space_of(directory(f["cr3"])), number(f["va"]))
         elif what == "mode":
             self.mode = f.get("name")
+        elif what == "idle":
+            self.idle_eips.add(number(f["eip"]))
 
     def _on_proc(self, cr3, pid, name):
         space = self.by_cr3.get(cr3)
@@ -285,6 +292,8 @@ class Classifier:
         self.vectors[vec] += 1
         self._last_int = vec
         if cpl != 3:
+            if self._visit is not None and number(ev.fields["eip"]) in self.idle_eips:
+                self._visit_idle = True     # the kernel waited in its idle loop
             return
         pending = self._awaiting_kernel
         if pending is not None and pending.icount == ev.icount:
@@ -328,6 +337,7 @@ class Classifier:
         from_space.visits += 1
         self._visit = (icount, self._last_int)
         self._visit_moved = False
+        self._visit_idle = False
         self._last_int = None
         self._close_span()
         self._span = Span(icount)
@@ -347,6 +357,7 @@ class Classifier:
         self.visit_length.append(ev.icount - start)
         self.visit_vector.append(-1 if vec is None else vec)
         self.visit_move.append(1 if self._visit_moved else 0)
+        self.visit_idle.append(1 if self._visit_idle else 0)
         self.visit_phase.append(len(self.phases) - 1)
         self._visit = None
 
@@ -385,7 +396,7 @@ class Classifier:
 
     def _on_LTR(self, ev):
         if self._span is not None:
-            self._span.ltr = True
+            self._span.ltr_pages.add(number(ev.fields["base"]) >> 12)
 
     # -- isolation findings -----------------------------------------------
 
@@ -393,8 +404,9 @@ class Classifier:
         span, self._span = self._span, None
         if span is None:
             return
-        missing = [name for name, seen in (("LGDT", span.lgdt_window), ("LTR", span.ltr)) if not seen]
         for move in span.moves:
+            missing = [name for name, seen in (("LGDT", span.lgdt_window),
+                                               ("LTR", move.new >> 12 in span.ltr_pages)) if not seen]
             if missing:
                 self.move_failures.append((move.icount,
                     f"window move of {self.spaces[move.space].label} at icount {move.icount} "

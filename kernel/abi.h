@@ -29,7 +29,8 @@
 #define SYS_getppid     15  /* ()                         -> parent pid           */
 #define SYS_mark        16  /* (const char *label)        -> 0   a MARK event in the instrumentation log */
 #define SYS_copybench   17  /* (op, buf, len)             -> 0   copy through a kernel buffer (benchmarks) */
-#define NSYSCALL        18
+#define SYS_log         18  /* (const char *line)         -> bytes kept: a line in the kernel's message ring */
+#define NSYSCALL        19
 
 /* SYS_copybench ops: the kernel's 4 KiB scratch buffer and the user's. */
 #define COPYBENCH_IN     0  /* copyin(buf -> scratch)                  */
@@ -37,8 +38,12 @@
 #define COPYBENCH_MEMCPY 2  /* memcpy(scratch -> scratch2): the floor  */
 #define COPYBENCH_MAX 4096
 
+/* SYS_log keeps at most LOG_MAX bytes of a line; the rest is cut. */
+#define LOG_MAX 160
+
 /* Errors (Linux's numbers, so strerror tables elsewhere agree). */
 #define ESRCH    3
+#define EINTR    4  /* the caller was killed while it slept */
 #define EBADF    9
 #define ECHILD  10
 #define ENOMEM  12

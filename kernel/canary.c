@@ -7,6 +7,7 @@
 
 uint32_t kernel_canary;
 static uint32_t canary_page[CANARY_WORDS];
+static uint32_t *heap_copy;
 
 void canary_plant(void)
 {
@@ -14,10 +15,20 @@ void canary_plant(void)
 	uint32_t x = (uint32_t)t ^ (uint32_t)(t >> 32) ^ 0x5EED1234u;
 	x ^= x << 13, x ^= x >> 17, x ^= x << 5; /* xorshift: spread the bits */
 	kernel_canary = x | 0x01010101u;         /* no zero byte: a real pattern to find */
-	uint32_t *heap_copy = kmalloc(CANARY_WORDS * 4);
+	heap_copy = kmalloc(CANARY_WORDS * 4);
 	for (int i = 0; i < CANARY_WORDS; i++) {
 		canary_page[i] = kernel_canary;
 		if (heap_copy)
 			heap_copy[i] = kernel_canary;
 	}
+}
+
+/* Whatever overwrote kernel data or the heap (a stack running off its end
+ * did) most likely changed a copy. */
+int canary_intact(void)
+{
+	for (int i = 0; i < CANARY_WORDS; i++)
+		if (canary_page[i] != kernel_canary || (heap_copy && heap_copy[i] != kernel_canary))
+			return 0;
+	return kernel_canary != 0;
 }

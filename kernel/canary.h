@@ -7,5 +7,6 @@
 
 extern uint32_t kernel_canary;
 void canary_plant(void);
+int canary_intact(void); /* every planted copy still holds the value */
 
 #endif

@@ -83,17 +83,28 @@ int copyout(struct as *as, uint32_t udst, const void *src, uint32_t n)
 	return copy_user(as, udst, (char *)src, n, 1);
 }
 
+/* How many bytes from uva a string may be read in one go: up to the end of
+ * uva's 4 MiB region (never past 0xFFFFFFFF) and left, but not into the
+ * window; 0 if uva is in the window.  Only the bytes up to the NUL are
+ * read, so a string ending just below the window is fine. */
+static uint32_t string_chunk(struct as *as, uint32_t uva, uint32_t left)
+{
+	uint32_t n = LARGE_PGSIZE - (uva & (LARGE_PGSIZE - 1));
+	if (n > left)
+		n = left;
+	if (window_covers(as, uva, n))
+		n = as->win.va > uva ? as->win.va - uva : 0;
+	return n;
+}
+
 int copyinstr(struct as *as, char *dst, uint32_t usrc, uint32_t max)
 {
-	uint32_t done = 0;
-	while (done < max) {
+	for (uint32_t done = 0; done < max;) {
 		uint32_t uva = usrc + done;
-		uint32_t chunk = LARGE_PGSIZE - (uva & (LARGE_PGSIZE - 1));
-		if (chunk > max - done)
-			chunk = max - done;
-		if (!user_range_ok(as, uva, chunk))
-			return -EFAULT;
-		uint32_t kva = slot_open(as, uva);
+		if (uva < usrc)
+			return -EFAULT; /* ran past 0xFFFFFFFF without a NUL */
+		uint32_t chunk = string_chunk(as, uva, max - done);
+		uint32_t kva = chunk ? slot_open(as, uva) : 0;
 		int r = kva ? copy_string(dst + done, (char *)kva, chunk) : -EFAULT;
 		if (kva)
 			slot_close(kva, chunk);

@@ -3,6 +3,7 @@
 #include "klib.h"
 #include "debugport.h"
 #include "proc.h"
+#include "serial.h"
 #include "x86.h"
 
 static void port_puts(const char *s)
@@ -117,6 +118,7 @@ void announce_stack(uint32_t lo, uint32_t hi)
 void machine_exit(int status)
 {
 	cli();
+	serial_flush(); /* queued console output first */
 	outb(EXIT_PORT, (uint8_t)status);
 	/* Not under Bochs or QEMU: stop here. */
 	for (;;)

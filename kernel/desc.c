@@ -8,7 +8,7 @@ struct gate kernel_idt[NIDT];
 const struct dtr kernel_gdt_desc = { sizeof kernel_gdt - 1, (uint32_t)kernel_gdt };
 const struct dtr kernel_idt_desc = { sizeof kernel_idt - 1, (uint32_t)kernel_idt };
 
-static struct tss boot_tss;    /* TR before any window exists */
+static struct tss boot_tss;    /* TR whenever the kernel runs (trapentry.S: user_entry) */
 static struct tss dfault_tss;  /* double faults in kernel mode */
 static uint8_t dfault_stack[4096] __attribute__((aligned(16)));
 
@@ -65,12 +65,6 @@ void seg_set_base(segdesc_t *d, uint32_t base)
 uint32_t gate_offset(const struct gate *g)
 {
 	return g->off_lo | ((uint32_t)g->off_hi << 16);
-}
-
-void tss_load(uint32_t base)
-{
-	kernel_gdt[SEL_TSS >> 3] = seg_tss(base, 0);
-	ltr(SEL_TSS);
 }
 
 static void dfault_tss_init(void)

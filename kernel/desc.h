@@ -13,7 +13,7 @@
 #define SEL_KDATA 0x10
 #define SEL_UCODE 0x1B
 #define SEL_UDATA 0x23
-#define SEL_TSS 0x28   /* the running address space's window TSS */
+#define SEL_TSS 0x28   /* the kernel's TSS; in a window's GDT, the window's */
 #define SEL_DFTSS 0x30 /* the double-fault task */
 #define GDT_ENTRIES 7
 
@@ -56,7 +56,6 @@ extern struct gate kernel_idt[NIDT];
 extern const struct dtr kernel_gdt_desc, kernel_idt_desc;
 
 void desc_init(void);
-void tss_load(uint32_t base); /* point SEL_TSS at base and load TR */
 void dfault_tss_set_cr3(uint32_t cr3);
 void kernel_tss_set_esp0(uint32_t esp0); /* the shared layout's stack switch */
 

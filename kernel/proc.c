@@ -15,10 +15,14 @@
 #include "bootmod.h"
 #include "elf.h"
 #include "heap.h"
+#include "idle.h"
+#include "kassert.h"
 #include "klib.h"
+#include "kstack.h"
 #include "kvm.h"
 #include "log.h"
 #include "mmu.h"
+#include "segdump.h"
 #include "serial.h"
 #include "stats.h"
 #include "trap.h"
@@ -31,6 +35,7 @@ struct proc *curproc;
 static struct context *sched_ctx;
 static int next_pid = 1;
 static volatile int need_resched;
+static uint32_t kstack_peak_user;
 
 void swtch(struct context **save, struct context *next);
 
@@ -63,8 +68,8 @@ static void set_name(struct proc *p, const char *name)
 	p->name[i] = 0;
 }
 
-/* A slot with a kernel stack; its context starts at first(). */
-static struct proc *proc_alloc(const char *name, void (*first)(void))
+/* A slot with a kernel stack of size bytes; its context starts at first(). */
+static struct proc *proc_alloc(const char *name, void (*first)(void), uint32_t size)
 {
 	struct proc *p;
 	for (p = proctab; p < proctab + NPROC; p++)
@@ -73,14 +78,15 @@ static struct proc *proc_alloc(const char *name, void (*first)(void))
 	if (p == proctab + NPROC)
 		return 0;
 	memset(p, 0, sizeof *p);
-	if (!(p->kstack = kmalloc(KSTACK_SIZE)))
+	if (!(p->kstack = kstack_alloc(size)))
 		return 0;
+	p->kstack_size = size;
 	p->state = P_EMBRYO;
 	p->pid = next_pid++;
 	set_name(p, name);
 	fpu_init_state(p->fpu);
 
-	uint32_t sp = (uint32_t)p->kstack + KSTACK_SIZE;
+	uint32_t sp = p->kstack + size;
 	sp -= sizeof(struct trapframe);
 	p->tf = (struct trapframe *)sp;
 	memset(p->tf, 0, sizeof *p->tf);
@@ -94,9 +100,17 @@ static struct proc *proc_alloc(const char *name, void (*first)(void))
 	return p;
 }
 
+/* peak, or the kernel stack user thread p has used if that is more */
+static uint32_t user_kstack_max(const struct proc *p, uint32_t peak)
+{
+	uint32_t used = p->kfn ? 0 : kstack_used(p->kstack, p->kstack_size);
+	return used > peak ? used : peak;
+}
+
 static void proc_free(struct proc *p)
 {
-	kfree(p->kstack);
+	kstack_peak_user = user_kstack_max(p, kstack_peak_user);
+	kstack_free(p->kstack, p->kstack_size);
 	kfree(p->out);
 	p->kstack = 0;
 	p->out = 0;
@@ -118,7 +132,7 @@ static void kthread_first(void)
 
 struct proc *kthread_create(const char *name, void (*fn)(void))
 {
-	struct proc *p = proc_alloc(name, kthread_first);
+	struct proc *p = proc_alloc(name, kthread_first, KSTACK_KTHREAD);
 	if (!p)
 		return 0;
 	p->kfn = fn;
@@ -143,17 +157,22 @@ static void switch_shared(struct proc *p)
 
 static void run(struct proc *p)
 {
+	KASSERT(p->state == P_RUNNABLE);
 	curproc = p;
 	p->state = P_RUNNING;
-	kstack_top = (uint32_t)p->kstack + KSTACK_SIZE;
-	announce_stack((uint32_t)p->kstack, kstack_top);
+	kstack_top = p->kstack + p->kstack_size;
+	announce_stack(p->kstack, kstack_top);
 	if (kernel_layout == LAYOUT_SHARED)
 		switch_shared(p);
 	else if (p->as && p->as != window_current)
 		window_activate(p->as);
+	if (p->as)
+		window_check(p->as);
 	fpu_restore(p->fpu);
 	swtch(&sched_ctx, p->ctx);
 	fpu_save(p->fpu);
+	/* it left the CPU by yielding, sleeping or exiting */
+	KASSERT(p->state == P_RUNNABLE || (p->state == P_SLEEPING && p->chan) || p->state == P_ZOMBIE);
 	curproc = 0;
 }
 
@@ -182,7 +201,7 @@ void scheduler(void)
 			break;
 		}
 		if (!ran)
-			sti_hlt(), cli();
+			idle_wait();
 	}
 }
 
@@ -196,6 +215,7 @@ void yield(void)
 {
 	uint32_t f = irq_save();
 	need_resched = 0;
+	KASSERT(curproc->state == P_RUNNING);
 	curproc->state = P_RUNNABLE;
 	sched();
 	irq_restore(f);
@@ -209,9 +229,11 @@ void sched_preempt_point(void)
 
 void sleep_on(const void *chan)
 {
+	KASSERT(chan && curproc->state == P_RUNNING && !(read_eflags() & EFLAGS_IF));
 	curproc->chan = chan;
 	curproc->state = P_SLEEPING;
 	sched();
+	KASSERT(curproc->state == P_RUNNING && curproc->chan == chan);
 	curproc->chan = 0;
 }
 
@@ -303,7 +325,7 @@ struct proc *proc_spawn(const char *prog, int argc, const char *const *argv, int
 		return 0;
 	}
 	*err = -ENOMEM;
-	if (!(as = as_create()) || !(p = proc_alloc(prog, user_first)))
+	if (!(as = as_create()) || !(p = proc_alloc(prog, user_first, KSTACK_USER)))
 		goto fail;
 	for (int i = 0; i < n; i++)
 		if ((*err = load_segment(as, m->data, &segs[i])) < 0)
@@ -328,7 +350,7 @@ fail:
 
 int proc_fork(void)
 {
-	struct proc *parent = curproc, *p = proc_alloc(parent->name, user_first);
+	struct proc *parent = curproc, *p = proc_alloc(parent->name, user_first, KSTACK_USER);
 	if (!p)
 		return -ENOMEM;
 	if (!(p->as = as_fork(parent->as))) {
@@ -351,7 +373,7 @@ int proc_thread(uint32_t entry, uint32_t stack_top, uint32_t arg)
 	struct proc *parent = curproc, *p;
 	if (stack_top & 3)
 		return -EINVAL;
-	if (!(p = proc_alloc(parent->name, user_first)))
+	if (!(p = proc_alloc(parent->name, user_first, KSTACK_USER)))
 		return -ENOMEM;
 	/* The thread starts as if called: entry(arg) with a zero return address. */
 	uint32_t frame[2] = { 0, arg };
@@ -390,7 +412,11 @@ void proc_exit(int status)
 	panic("zombie %d ran", p->pid);
 }
 
-int proc_wait(int pid, int *status)
+/* A child of curproc (pid, or any for -1) that has ended, left a zombie:
+ * only its parent reaps it, so it stays until proc_reap.  Sleeps until
+ * one ends; 0 with *err -ECHILD if none can, or -EINTR once curproc is
+ * killed (it dies on its way out). */
+struct proc *proc_zombie_child(int pid, int *err)
 {
 	struct proc *self = curproc;
 	uint32_t f = irq_save();
@@ -401,20 +427,34 @@ int proc_wait(int pid, int *status)
 				continue;
 			children++;
 			if (p->state == P_ZOMBIE) {
-				int got = p->pid;
-				if (status)
-					*status = p->xstatus;
-				proc_free(p);
 				irq_restore(f);
-				return got;
+				return p;
 			}
 		}
-		if (!children) {
+		*err = !children ? -ECHILD : self->killed ? -EINTR : 0;
+		if (*err) {
 			irq_restore(f);
-			return -ECHILD;
+			return 0;
 		}
 		sleep_on(self);
 	}
+}
+
+int proc_reap(struct proc *zombie)
+{
+	int pid = zombie->pid;
+	proc_free(zombie);
+	return pid;
+}
+
+int proc_wait(int pid, int *status)
+{
+	int err;
+	struct proc *z = proc_zombie_child(pid, &err);
+	if (!z)
+		return err;
+	*status = z->xstatus;
+	return proc_reap(z);
 }
 
 /* The process dies when it next leaves the kernel. */
@@ -434,22 +474,65 @@ void proc_kill_fault(const struct trapframe *tf, uint32_t cr2)
 {
 	kprintf("killed pid=%d name=%s vec=%u eip=0x%08x cr2=0x%08x err=0x%x\n", curproc->pid, curproc->name,
 		tf->trapno, tf->eip, cr2, tf->err);
+	if (tf->trapno != T_PF) /* there cr2 says it all */
+		seg_report(tf, curproc->as);
 	curproc->killed = 1;
 	curproc->xstatus = WAIT_KILLED | (tf->trapno & 0xFF);
 }
 
-/* Console output: to COM1, and kept for whoever waits for the process. */
-void proc_output(struct proc *p, const char *s, uint32_t n)
+/* Keep output for whoever waits for p: a prefix, grown by doubling so a
+ * long write costs linear time. */
+static void capture(struct proc *p, const char *s, uint32_t n)
 {
-	serial_write(s, n);
-	if (p->outlen + n > OUTPUT_CAP)
-		return;
-	char *grown = krealloc(p->out, p->outlen + n);
-	if (!grown)
-		return;
-	memcpy(grown + p->outlen, s, n);
-	p->out = grown;
+	if (n > OUTPUT_CAP - p->outlen) {
+		n = OUTPUT_CAP - p->outlen;
+		p->outcut = 1;
+	}
+	if (p->outlen + n > p->outsize) {
+		uint32_t size = p->outsize ? p->outsize : PGSIZE;
+		while (size < p->outlen + n)
+			size *= 2;
+		char *grown = krealloc(p->out, size);
+		if (!grown) {
+			p->outcut = 1;
+			return;
+		}
+		p->out = grown;
+		p->outsize = size;
+	}
+	memcpy(p->out + p->outlen, s, n);
 	p->outlen += n;
+}
+
+uint32_t proc_kstack_peak(void)
+{
+	uint32_t peak = kstack_peak_user;
+	for (struct proc *p = proctab; p < proctab + NPROC; p++)
+		if (p->state != P_UNUSED)
+			peak = user_kstack_max(p, peak);
+	return peak;
+}
+
+/* The fault of a kernel stack overflow: a push or a frame reached the
+ * guard below the stack (for a push, as a double fault: the CPU could not
+ * push the page fault's frame either). */
+void kstack_overflow_report(uint32_t va)
+{
+	for (struct proc *p = proctab; p < proctab + NPROC; p++)
+		if (p->state != P_UNUSED && va < p->kstack && va >= p->kstack - KSTACK_GUARD)
+			kprintf("\nkernel stack overflow in thread %s (pid %d): 0x%08x is in the guard below its "
+				"stack 0x%08x-0x%08x\n", p->name, p->pid, va, p->kstack, p->kstack + p->kstack_size);
+}
+
+/* Console output: to COM1, and kept.  p (the current thread) sleeps while
+ * the console is busy; the bytes written are fewer than n only if p was
+ * killed meanwhile. */
+uint32_t proc_output(struct proc *p, const char *s, uint32_t n)
+{
+	n = serial_write(s, n);
+	if (!p->outcut)
+		capture(p, s, n);
+	return n;
 }
 
 void proc_init(void)

@@ -1,8 +1,15 @@
-/* serial.c — the 16550 UART on COM1.
+/* serial.c — the 16550 UART on COM1: the console (docs/console.md).
  *
- * Output polls the transmitter: slow, but never loses a byte and works in
- * any context, even in panic.  Input arrives by interrupt into a ring that
- * the shell thread sleeps on.
+ * Output is buffered: serial_write queues bytes in a ring and the UART's
+ * "transmitter empty" interrupt moves them into its 16-byte FIFO.  The
+ * emulated line is slow (about 11.5 KiB/s), so a writer that finds the
+ * ring full sleeps until the interrupt has drained it to half: the clock,
+ * the shell and kill go on meanwhile.  Where no thread can sleep (boot,
+ * the scheduler, interrupts off, panic) serial_write_sync polls the
+ * transmitter instead, after sending what the ring holds, so a kernel
+ * message keeps its place in the output.
+ *
+ * Input arrives by interrupt into a ring that the shell thread sleeps on.
  */
 #include "serial.h"
 #include "proc.h"
@@ -10,16 +17,34 @@
 
 #define COM1 0x3F8
 #define RX_RING 4096
+#define TX_RING 2048
+#define TX_LOW (TX_RING / 2) /* wake writers once the ring has drained to this */
+#define TX_RESERVE 512       /* only kernel threads (the shell) fill the last of the ring */
+#define TX_PIECE 256         /* queued whole, never split by another writer's bytes */
+#define UART_FIFO 16
 
-enum { DATA = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+_Static_assert(TX_RING - TX_RESERVE - TX_LOW >= TX_PIECE, "a woken user writer finds room for a piece");
+
+enum { DATA = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+#define IER_RX 0x01
+#define IER_TX 0x02
+#define IIR_NONE 0x01 /* no interrupt pending */
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
+#define LSR_TEMT 0x40 /* FIFO and shift register empty: the last byte is on the wire */
 
 volatile int serial_break;
 static struct {
 	unsigned char buf[RX_RING];
 	unsigned head, tail; /* head: next write; tail: next read; free-running */
 } rx;
+static struct {
+	unsigned char buf[TX_RING];
+	unsigned head, tail;
+	int irq_on;          /* IER_TX is set: an interrupt will come when the FIFO is empty */
+	int waiting;         /* threads asleep for room */
+	int kernel_waiting;  /* of which kernel threads: user output waits behind them */
+} tx;
 
 void serial_init(void)
 {
@@ -30,7 +55,28 @@ void serial_init(void)
 	outb(COM1 + LCR, 0x03); /* 8N1 */
 	outb(COM1 + FCR, 0xC7); /* FIFOs on, cleared, 14-byte threshold */
 	outb(COM1 + MCR, 0x0B); /* DTR, RTS, OUT2 (routes the IRQ to the PIC) */
-	outb(COM1 + IER, 0x01); /* interrupt on received data */
+	outb(COM1 + IER, IER_RX);
+}
+
+/* ---- output ---- (callers hold interrupts off) */
+
+static void tx_irq(int on)
+{
+	if (on != tx.irq_on)
+		outb(COM1 + IER, IER_RX | (on ? IER_TX : 0));
+	tx.irq_on = on;
+}
+
+/* Refill the UART's FIFO from the ring if it is empty; ask for an
+ * interrupt while the ring holds more. */
+static void tx_push(void)
+{
+	if (inb(COM1 + LSR) & LSR_THRE)
+		for (int i = 0; i < UART_FIFO && tx.tail != tx.head; i++)
+			outb(COM1 + DATA, tx.buf[tx.tail++ % TX_RING]);
+	tx_irq(tx.tail != tx.head);
+	if (tx.waiting && tx.head - tx.tail <= TX_LOW)
+		wakeup(&tx);
 }
 
 static void putc_polled(char c)
@@ -40,13 +86,84 @@ static void putc_polled(char c)
 	outb(COM1 + DATA, (uint8_t)c);
 }
 
-void serial_write(const char *s, size_t n)
+static void tx_drain_polled(void)
 {
-	while (n--)
-		putc_polled(*s++);
+	while (tx.tail != tx.head)
+		putc_polled(tx.buf[tx.tail++ % TX_RING]);
+	tx_irq(0);
+	if (tx.waiting)
+		wakeup(&tx);
 }
 
-void serial_intr(void)
+/* Free bytes p may fill: a user process leaves TX_RESERVE for the shell
+ * and never gets ahead of a kernel thread waiting for room, so the
+ * shell's output is never cut by a process's. */
+static unsigned tx_room(const struct proc *p)
+{
+	unsigned used = tx.head - tx.tail, limit = TX_RING;
+	if (p->as) {
+		if (tx.kernel_waiting)
+			return 0;
+		limit -= TX_RESERVE;
+	}
+	return used < limit ? limit - used : 0;
+}
+
+static void tx_wait(const struct proc *p)
+{
+	int kernel = !p->as;
+	tx.waiting++;
+	tx.kernel_waiting += kernel;
+	sleep_on(&tx);
+	tx.waiting--;
+	tx.kernel_waiting -= kernel;
+}
+
+size_t serial_write(const char *s, size_t n)
+{
+	struct proc *p = curproc;
+	size_t done = 0;
+	if (!p) {
+		serial_write_sync(s, n);
+		return n;
+	}
+	uint32_t f = irq_save();
+	while (done < n && !p->killed) {
+		size_t piece = n - done < TX_PIECE ? n - done : TX_PIECE;
+		if (tx_room(p) < piece) {
+			tx_wait(p);
+			continue;
+		}
+		for (size_t i = 0; i < piece; i++)
+			tx.buf[tx.head++ % TX_RING] = s[done + i];
+		done += piece;
+		tx_push();
+	}
+	irq_restore(f);
+	return done;
+}
+
+void serial_write_sync(const char *s, size_t n)
+{
+	uint32_t f = irq_save();
+	tx_drain_polled();
+	while (n--)
+		putc_polled(*s++);
+	irq_restore(f);
+}
+
+void serial_flush(void)
+{
+	uint32_t f = irq_save();
+	tx_drain_polled();
+	while (!(inb(COM1 + LSR) & LSR_TEMT))
+		;
+	irq_restore(f);
+}
+
+/* ---- interrupt and input ---- */
+
+static void rx_take(void)
 {
 	while (inb(COM1 + LSR) & LSR_DR) {
 		unsigned char c = inb(COM1 + DATA);
@@ -58,6 +175,16 @@ void serial_intr(void)
 			rx.buf[rx.head++ % RX_RING] = c;
 	}
 	wakeup(&rx);
+}
+
+/* IRQ 4 is edge-triggered: serve every cause until the UART has none
+ * left, or its line stays high and no further edge comes. */
+void serial_intr(void)
+{
+	while (!(inb(COM1 + IIR) & IIR_NONE)) {
+		rx_take();
+		tx_push();
+	}
 }
 
 int serial_trygetc(void)

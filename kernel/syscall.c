@@ -6,6 +6,8 @@
 #include "copy.h"
 #include "debugport.h"
 #include "klib.h"
+#include "log.h"
+#include "mmu.h"
 #include "proc.h"
 #include "stats.h"
 #include "trap.h"
@@ -13,6 +15,7 @@
 #include "window.h"
 
 #define WRITE_CHUNK 256
+_Static_assert(PGSIZE % WRITE_CHUNK == 0, "a write chunk never straddles two pages");
 #define MARK_MAX 96
 
 static int sys_exit(struct trapframe *tf)
@@ -20,22 +23,29 @@ static int sys_exit(struct trapframe *tf)
 	proc_exit(tf->ebx & 0xFF);
 }
 
+/* Bytes go out in order until one cannot be read (unmapped, the window,
+ * past 0xFFFFFFFF) or the process is killed while it waits for the
+ * console: the count written, or -EFAULT if not even the first byte could
+ * be read (docs/syscalls.md).  Chunks are WRITE_CHUNK-aligned, so a chunk
+ * lies in one page and fails only if all of it is unreadable. */
 static int sys_write(struct trapframe *tf)
 {
-	uint32_t buf = tf->ecx, len = tf->edx;
+	uint32_t buf = tf->ecx, len = tf->edx > INT32_MAX ? INT32_MAX : tf->edx, done = 0;
 	char chunk[WRITE_CHUNK];
 	if (tf->ebx != 1 && tf->ebx != 2)
 		return -EBADF;
-	if (len && buf + (len - 1) < buf)
-		return -EFAULT;
-	for (uint32_t done = 0; done < len;) {
-		uint32_t n = len - done < WRITE_CHUNK ? len - done : WRITE_CHUNK;
-		if (copyin(curproc->as, chunk, buf + done, n) < 0)
-			return -EFAULT;
-		proc_output(curproc, chunk, n);
-		done += n;
+	while (done < len && !curproc->killed) {
+		uint32_t at = buf + done, n = WRITE_CHUNK - at % WRITE_CHUNK;
+		if (n > len - done)
+			n = len - done;
+		if (at < buf || copyin(curproc->as, chunk, at, n) < 0) /* at < buf: wrapped */
+			return done ? (int)done : -EFAULT;
+		uint32_t put = proc_output(curproc, chunk, n);
+		done += put;
+		if (put < n)
+			break;
 	}
-	return len;
+	return done;
 }
 
 static int sys_getpid(struct trapframe *tf) { (void)tf; return curproc->pid; }
@@ -64,17 +74,20 @@ static int sys_map_frames(struct trapframe *tf)
 	return as_map_frames(curproc->as, tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi);
 }
 
+/* The status is stored before the child is reaped: if it cannot be (the
+ * page went away while we slept, say), -EFAULT and the child stays a
+ * zombie for the next wait.  Only this thread reaps its children, so
+ * nothing takes it in between. */
 static int sys_wait(struct trapframe *tf)
 {
-	int status = 0;
+	int err;
 	uint32_t where = tf->ecx;
-	/* Try the pointer before reaping, so a bad one loses no child. */
-	if (where && copyout(curproc->as, where, &status, sizeof status) < 0)
+	struct proc *z = proc_zombie_child((int)tf->ebx, &err);
+	if (!z)
+		return err;
+	if (where && copyout(curproc->as, where, &z->xstatus, sizeof z->xstatus) < 0)
 		return -EFAULT;
-	int pid = proc_wait((int)tf->ebx, &status);
-	if (pid > 0 && where && copyout(curproc->as, where, &status, sizeof status) < 0)
-		return -EFAULT;
-	return pid;
+	return proc_reap(z);
 }
 
 static int sys_mark(struct trapframe *tf)
@@ -85,6 +98,20 @@ static int sys_mark(struct trapframe *tf)
 		return n;
 	mark_user(curproc->pid, label);
 	return 0;
+}
+
+/* Up to LOG_MAX bytes of the string; a longer one is cut (copyinstr
+ * leaves the first LOG_MAX + 1 bytes in line), an unreadable one -EFAULT. */
+static int sys_log(struct trapframe *tf)
+{
+	char line[LOG_MAX + 1];
+	int n = copyinstr(curproc->as, line, tf->ebx, sizeof line), cut = n == -EINVAL;
+	if (cut)
+		n = LOG_MAX;
+	else if (n < 0)
+		return n;
+	dmesg_user(curproc->pid, line, n, cut);
+	return n;
 }
 
 /* The same 4 KiB moved three ways, so a benchmark can compare copyin and
@@ -126,6 +153,7 @@ static int (*const calls[NSYSCALL])(struct trapframe *) = {
 	[SYS_fork] = sys_fork,       [SYS_thread] = sys_thread,       [SYS_wait] = sys_wait,
 	[SYS_window] = sys_window,   [SYS_window_move] = sys_window_move, [SYS_canary] = sys_canary,
 	[SYS_getppid] = sys_getppid, [SYS_mark] = sys_mark,     [SYS_copybench] = sys_copybench,
+	[SYS_log] = sys_log,
 };
 
 void syscall(struct trapframe *tf)

@@ -2,8 +2,9 @@
  *
  * From user mode the frame arrived through the window (window.S,
  * trapentry.S: user_entry); from kernel mode through the kernel's own IDT.
- * Faults in user mode kill the process with a one-line report; faults in
- * the kernel panic, except page faults in the copy routines.
+ * Faults in user mode kill the process with a one-line report (a double
+ * fault in a window too); faults in the kernel panic, except page faults
+ * in the copy routines.
  */
 #include "trap.h"
 #include "abi.h"
@@ -14,10 +15,12 @@
 #include "log.h"
 #include "pic.h"
 #include "proc.h"
+#include "segdump.h"
 #include "serial.h"
 #include "stats.h"
 #include "syscall.h"
 #include "vm.h"
+#include "window.h"
 #include "x86.h"
 
 _Static_assert(__builtin_offsetof(struct trapframe, ecx) == TF_ECX, "trapframe layout");
@@ -59,6 +62,7 @@ void trap_dump(const struct trapframe *tf)
 		rcr3());
 	if (tf_from_user(tf))
 		kprintf("  user esp 0x%08x ss 0x%x\n", tf->esp, tf->ss);
+	seg_report(tf, curproc ? curproc->as : 0);
 }
 
 static void irq(struct trapframe *tf)
@@ -113,31 +117,40 @@ static void kernel_trap(struct trapframe *tf)
 		kstats.page_faults++;
 		if (copy_fault(tf, cr2))
 			return;
+		kstack_overflow_report(cr2);
 	}
 	kprintf("\nkernel trap in %s\n", curproc ? curproc->name : "boot");
 	trap_dump(tf);
 	panic("unexpected trap %u at 0x%08x", tf->trapno, tf->eip);
 }
 
+/* Vector 8 reaches trap() only from a window's double-fault task (the
+ * kernel's own IDT sends it to double_fault_kernel): the window could not
+ * deliver an exception to the process, which is killed like any faulting
+ * one.  We run in the double-fault task, entered by a task switch that
+ * set EFLAGS.NT and CR0.TS: clear them, or the next iret would be a task
+ * return and the next FPU save a #NM. */
+static void window_fault(struct trapframe *tf)
+{
+	write_eflags(read_eflags() & ~EFLAGS_NT);
+	lcr0(rcr0() & ~CR0_TS);
+	window_double_fault(window_current, tf);
+	kprintf("double fault in the window of pid %d at W=0x%08x\n", curproc->pid, window_current->win.va);
+}
+
 void trap(struct trapframe *tf)
 {
+	if (tf->trapno == T_DF)
+		window_fault(tf);
 	if (tf_from_user(tf))
 		user_trap(tf);
 	else
 		kernel_trap(tf);
 }
 
-/* Both double-fault tasks end here, on the kernel's page directory. */
+/* The kernel's double-fault task ends here, on the kernel's page directory. */
 void double_fault(void)
 {
+	kstack_overflow_report(rcr2());
 	panic("double fault (cr3 0x%08x, cr2 0x%08x)", rcr3(), rcr2());
-}
-
-void double_fault_user(void)
-{
-	struct tss *t = (struct tss *)(window_current->win.pa + WIN_TSS);
-	kprintf("\ndouble fault from the window of cr3 0x%08x at W=0x%08x\n", window_current->pgdir,
-		window_current->win.va);
-	kprintf("  eip 0x%08x esp 0x%08x cs 0x%x cr3 0x%08x\n", t->eip, t->esp, t->cs, t->cr3);
-	double_fault();
 }

@@ -28,7 +28,6 @@ void user_entry(void);            /* where every window jumps after loading the 
 void user_exit(void) __attribute__((noreturn)); /* leave through the window, %esp = trap frame */
 void trapret(void);                /* plain iret path (kernel traps; the shared layout) */
 void double_fault_kernel(void);   /* task entry of the kernel's double-fault TSS */
-void double_fault_user(void);     /* reached from a window's double-fault task */
 void double_fault(void) __attribute__((noreturn));
 
 /* Set by the kernel's copy routines: a page fault at CPL 0 inside

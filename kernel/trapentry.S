@@ -73,10 +73,16 @@ trapret:
 
 /* %esp = the window's frame through its 1:1 alias:
  *   0 ecx, 4 eax, 8 vector, 12 error, 16 eip, 20 cs, 24 eflags, 28 esp, 32 ss
- * Interrupts are off; the kernel's GDT and IDT are loaded. */
+ * Interrupts are off; the kernel's GDT and IDT are loaded.  TR still names
+ * the window's TSS (or its double-fault TSS), at W: name the kernel's own
+ * instead, so that a task switch from kernel mode saves into kernel memory
+ * (the CPU saves the old state at TR's base, under the current CR3). */
 	.globl user_entry
 user_entry:
 	cld /* as in alltraps */
+	andb $~TSS_BUSY, %ss:kernel_gdt + SEL_TSS + DESC_TYPE_BYTE
+	mov $SEL_TSS, %ax
+	ltr %ax
 	mov %esp, %eax
 	mov %ss:kstack_top, %esp
 	pushl %ss:32(%eax)

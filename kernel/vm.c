@@ -11,6 +11,7 @@
 #include "abi.h"
 #include "buddy.h"
 #include "heap.h"
+#include "kassert.h"
 #include "klib.h"
 #include "kvm.h"
 #include "mmu.h"
@@ -139,6 +140,7 @@ int as_map_page(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
 		return err;
 	if (*pte & PTE_P)
 		return -EEXIST;
+	KASSERT(page_refcount(pa) > 0); /* never map a free frame: the caller holds a reference */
 	*pte = pa | pteflags | PTE_P | PTE_U;
 	as->pages++;
 	return 0;
@@ -201,13 +203,37 @@ int as_map(struct as *as, uint32_t va, uint32_t npages, int mapflags)
 	return 0;
 }
 
-static int user_frame(struct as *as, uint32_t va, uint32_t *pte_out)
+/* A write to a shared page: copy it unless we are its last user. */
+static int break_cow(struct as *as, uint32_t va, uint32_t *pte)
+{
+	uint32_t old = PTE_ADDR(*pte);
+	if (page_refcount(old) > 1) {
+		uint32_t pa = page_alloc();
+		if (!pa)
+			return -ENOMEM;
+		memcpy((void *)pa, (void *)old, PGSIZE);
+		unsigned left = page_unref(old);
+		KASSERT(left > 0); /* still mapped by another: not freed */
+		*pte = pa | (*pte & 0xFFF);
+	}
+	*pte = (*pte | PTE_W) & ~PTE_COW;
+	tlb_sync(as, va);
+	return 0;
+}
+
+/* The entry of present user page va, made private first if it was
+ * copy-on-write: a copy-on-write frame stays mapped at one place in an
+ * address space, since breaking it changes one entry and would split
+ * aliases of it (docs/memory.md). */
+static uint32_t *alias_source(struct as *as, uint32_t va, int *err)
 {
 	uint32_t *pte = as_pte(as, va, 0);
+	*err = -EFAULT;
 	if (!pte || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
-		return -EFAULT;
-	*pte_out = *pte;
-	return 0;
+		return 0;
+	if ((*pte & PTE_COW) && (*err = break_cow(as, va, pte)) < 0)
+		return 0;
+	return pte;
 }
 
 int as_map_frames(struct as *as, uint32_t va, uint32_t npages, uint32_t src, uint32_t nsrc, int mapflags)
@@ -215,16 +241,18 @@ int as_map_frames(struct as *as, uint32_t va, uint32_t npages, uint32_t src, uin
 	if (!as_range_ok(va, npages) || !as_range_ok(src, nsrc) || (mapflags & ~MAP_SKIP))
 		return -EINVAL;
 	for (uint32_t i = 0; i < npages; i++) {
-		uint32_t dst = va + i * PGSIZE, spte;
-		if (user_frame(as, src + (i % nsrc) * PGSIZE, &spte) < 0)
-			return -EFAULT;
+		uint32_t dst = va + i * PGSIZE, *source, spte;
+		int err;
+		if (!(source = alias_source(as, src + (i % nsrc) * PGSIZE, &err)))
+			return err;
+		spte = *source;
 		if (user_owned(as_pte(as, dst, 0))) {
 			if (mapflags & MAP_SKIP)
 				continue;
 			return -EEXIST;
 		}
 		page_ref(PTE_ADDR(spte));
-		int err = as_map_page(as, dst, PTE_ADDR(spte), spte & (PTE_W | PTE_COW));
+		err = as_map_page(as, dst, PTE_ADDR(spte), spte & PTE_W);
 		if (err < 0) {
 			page_unref(PTE_ADDR(spte));
 			return err;
@@ -256,29 +284,27 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 	return 0;
 }
 
+/* The shell's k.mm.setmap (docs/memory.md).  U stays: it is how the
+ * kernel tells a user page, whose frame it counts, from the window's.
+ * Writability (W, or copy-on-write, which counts as writable) changes only
+ * on a frame mapped once: on a shared one it would let one mapping write
+ * what others see, or split aliases at the next fork. */
 int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr)
 {
 	uint32_t *pte = as_pte(as, va, 0);
 	if (!pte || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
 		return -EFAULT;
-	*pte = (*pte | set) & ~clr;
-	tlb_sync(as, va);
-	return 0;
-}
-
-/* A write to a shared page: copy it unless we are its last user. */
-static int break_cow(uint32_t *pte)
-{
-	uint32_t old = PTE_ADDR(*pte);
-	if (page_refcount(old) > 1) {
-		uint32_t pa = page_alloc();
-		if (!pa)
-			return -ENOMEM;
-		memcpy((void *)pa, (void *)old, PGSIZE);
-		page_unref(old);
-		*pte = pa | (*pte & 0xFFF);
+	if (((set | clr) & ~AS_SETFLAGS) || (clr & PTE_U))
+		return -EINVAL;
+	uint32_t e = (*pte | (set & ~PTE_W)) & ~(clr & ~PTE_W);
+	int was_w = (e & (PTE_W | PTE_COW)) != 0, now_w = (was_w || (set & PTE_W)) && !(clr & PTE_W);
+	if (now_w != was_w) {
+		if (page_refcount(PTE_ADDR(e)) > 1)
+			return -EBUSY;
+		e = (e & ~(PTE_W | PTE_COW)) | (now_w ? PTE_W : 0);
 	}
-	*pte = (*pte | PTE_W) & ~PTE_COW;
+	*pte = e;
+	tlb_sync(as, va);
 	return 0;
 }
 
@@ -297,17 +323,87 @@ int as_fault(struct as *as, uint32_t va, uint32_t err)
 		as->pages++;
 		return 0;
 	}
-	if ((*pte & PTE_P) && (err & PFERR_W) && (*pte & PTE_COW)) {
-		int r = break_cow(pte);
-		tlb_sync(as, va);
-		return r;
-	}
+	if ((*pte & PTE_P) && (err & PFERR_W) && (*pte & PTE_COW))
+		return break_cow(as, va, pte);
 	return -EFAULT;
 }
 
-/* Writable and copy-on-write pages become shared copy-on-write pages in
- * both; read-only pages are simply shared. */
-static int fork_table(struct as *parent, struct as *child, int pdx)
+/* The child's copies of the parent's aliased frames: a frame the parent
+ * maps at several places (map_frames) is writable, not copy-on-write,
+ * and has more than one reference.  Copy-on-write would break such a
+ * frame one entry at a time and split the aliases, so the child gets its
+ * own copy at fork, once, shared by all its aliases.  An open-addressing
+ * table {parent's frame, copy}; it holds one reference to each copy
+ * until the fork ends. */
+struct alias_copies {
+	uint32_t cap;
+	uint32_t (*slot)[2];
+};
+
+static int aliased(uint32_t e)
+{
+	return (e & (PTE_W | PTE_COW)) == PTE_W && page_refcount(PTE_ADDR(e)) > 1;
+}
+
+/* Room for every frame the parent could alias, at most half full. */
+static int alias_copies_init(struct alias_copies *c, const struct as *parent)
+{
+	struct buddy_info bi;
+	buddy_info(&bi);
+	uint32_t most = parent->pages / 2 < bi.used_pages ? parent->pages / 2 : bi.used_pages;
+	for (c->cap = 16; c->cap < 2 * most; c->cap *= 2)
+		;
+	c->slot = kcalloc(c->cap, sizeof *c->slot);
+	return c->slot ? 0 : -ENOMEM;
+}
+
+/* The child's copy of frame, made at first sight; 0 if out of memory. */
+static uint32_t alias_copy(struct alias_copies *c, const struct as *parent, uint32_t frame)
+{
+	if (!c->slot && alias_copies_init(c, parent) < 0)
+		return 0;
+	for (uint32_t k = (frame >> 12) * 2654435761u;; k++) {
+		uint32_t *s = c->slot[k & (c->cap - 1)];
+		if (s[0] == frame)
+			return s[1];
+		if (s[0] == 0) {
+			if (!(s[1] = page_alloc()))
+				return 0;
+			memcpy((void *)s[1], (void *)frame, PGSIZE);
+			s[0] = frame;
+			return s[1];
+		}
+	}
+}
+
+static void alias_copies_free(struct alias_copies *c)
+{
+	for (uint32_t i = 0; c->slot && i < c->cap; i++)
+		if (c->slot[i][0])
+			page_unref(c->slot[i][1]);
+	kfree(c->slot);
+}
+
+/* The child's entry for the parent's present user entry e: aliased
+ * frames are copied (above); other writable and copy-on-write pages
+ * become shared copy-on-write pages in both; read-only pages are simply
+ * shared.  0 if out of memory. */
+static uint32_t fork_entry(struct as *parent, uint32_t *pe, struct alias_copies *c)
+{
+	uint32_t e = *pe;
+	if (aliased(e)) {
+		uint32_t pa = alias_copy(c, parent, PTE_ADDR(e));
+		if (!pa)
+			return 0;
+		e = pa | (e & 0xFFF);
+	} else if (e & (PTE_W | PTE_COW)) {
+		e = *pe = (e & ~PTE_W) | PTE_COW;
+	}
+	page_ref(PTE_ADDR(e));
+	return e;
+}
+
+static int fork_table(struct as *parent, struct as *child, int pdx, struct alias_copies *c)
 {
 	uint32_t *ppt = (uint32_t *)PTE_ADDR(pgdir_of(parent)[pdx]);
 	uint32_t *cpt = as_pte(child, PGADDR(pdx, 0), 1);
@@ -320,9 +416,8 @@ static int fork_table(struct as *parent, struct as *child, int pdx)
 			continue;
 		}
 		if ((e & (PTE_P | PTE_U)) == (PTE_P | PTE_U)) {
-			if (e & (PTE_W | PTE_COW))
-				e = ppt[i] = (e & ~PTE_W) | PTE_COW;
-			page_ref(PTE_ADDR(e));
+			if (!(e = fork_entry(parent, &ppt[i], c)))
+				return -ENOMEM;
 			child->pages++;
 		}
 		cpt[i] = e;
@@ -332,19 +427,21 @@ static int fork_table(struct as *parent, struct as *child, int pdx)
 
 struct as *as_fork(struct as *parent)
 {
+	struct alias_copies copies = { 0, 0 };
 	struct as *child = as_alloc(parent->win.va);
 	if (!child)
 		return 0;
 	child->win.moves = parent->win.moves;
 	for (int pdx = 0; pdx < 1024; pdx++) {
 		uint32_t pde = pgdir_of(parent)[pdx];
-		if ((pde & (PTE_P | PTE_U)) == (PTE_P | PTE_U) && fork_table(parent, child, pdx) < 0)
-			goto fail;
+		if ((pde & (PTE_P | PTE_U)) == (PTE_P | PTE_U) && fork_table(parent, child, pdx, &copies) < 0) {
+			as_put(child);
+			child = 0;
+			break;
+		}
 	}
+	alias_copies_free(&copies);
 	if (running_shared(parent))
 		lcr3(parent->pgdir); /* its writable pages just became copy-on-write */
 	return child;
-fail:
-	as_put(child);
-	return 0;
 }

@@ -8,6 +8,7 @@
 #define BOUNCE_VM_H
 
 #include <stdint.h>
+#include "mmu.h"
 #include "window.h"
 
 struct as {
@@ -28,7 +29,10 @@ int as_map_page(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags); /* 
 int as_map(struct as *as, uint32_t va, uint32_t npages, int mapflags);       /* MAP_* from abi.h */
 int as_map_frames(struct as *as, uint32_t va, uint32_t npages, uint32_t src, uint32_t nsrc, int mapflags);
 int as_unmap(struct as *as, uint32_t va, uint32_t npages);
-int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr); /* one present user page */
+/* One present user page; only AS_SETFLAGS, never clearing U: -EINVAL;
+ * -EBUSY: a change of writability on a frame mapped more than once. */
+int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr);
+#define AS_SETFLAGS (PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_A | PTE_D)
 int as_fault(struct as *as, uint32_t va, uint32_t err); /* 0: resolved, retry the access */
 int as_range_ok(uint32_t va, uint32_t npages);           /* aligned, non-empty, no wrap */
 

@@ -9,24 +9,32 @@
  *             been pointed at a "transit" table that maps W to this very
  *             page, so the next instruction is found.
  *             Hop to w_entry2 through the page's 1:1 alias P.
- *   w_entry2: give the kernel directory its own entry for W back, flush W,
- *             load the kernel's GDT and IDT, and jump to user_entry.
+ *   w_entry2: give the kernel directory its own entry for W back, flush W
+ *             and the page that entry was written through, load the
+ *             kernel's GDT and IDT, and jump to user_entry.
+ *
+ * A double fault in user mode takes the same way: the window's IDT sends
+ * it to the double-fault task (WIN_DFTSS), which starts at vector 8's stub
+ * with the kernel CR3 and %esp = W + WIN_DF_ESP, so that once the CPU has
+ * pushed the error code %esp is where every entry has it.  There is one
+ * crossing, whatever came in.
  *
  * The way back (user_exit jumps to w_exit1 at P) runs the same steps in
- * reverse and ends in iret.  Every data reference is %esp-relative: %esp is
- * W + WIN_FRAME or P + WIN_FRAME at each step, so the code needs no
- * relocation when the window moves.  Memory operands through other
- * registers carry %ss: the user may have left any selector in %ds.
+ * reverse, loads TR with the window's TSS, and ends in iret.  Every data
+ * reference is %esp-relative: %esp is W + WIN_FRAME or P + WIN_FRAME at
+ * each step, so the code needs no relocation when the window moves.
+ * Memory operands through other registers carry %ss: the user may have
+ * left any selector in %ds.
  */
+#include "asm.h"
 #include "window_layout.h"
 
-#define D(f) (WIN_DATA + (f) - WIN_FRAME)(%esp)
-#define DF(f) (WIN_DATA + (f) - WIN_DFSTACK)(%esp)
+#define PG(off) ((off) - WIN_FRAME)(%esp)  /* a byte of the window page */
+#define D(f) PG(WIN_DATA + (f))            /* a field of the window data */
 
 	.section .rodata.window, "a"
 	.globl window_tpl_start, window_tpl_end, window_stub_offsets
 	.globl window_tpl_entry2, window_tpl_exit1, window_tpl_exit2
-	.globl window_tpl_df, window_tpl_df2
 
 window_tpl_start:
 .macro WSTUB vec
@@ -48,7 +56,7 @@ wstub_\vec:
 w_common:
 	push %eax
 	push %ecx
-	mov D(WD_KCR3), %eax
+	mov D(WD_KCR3), %eax /* (a double fault's task switch has loaded it already) */
 	mov %eax, %cr3
 	jmp *D(WD_TO_ALIAS)
 
@@ -57,6 +65,7 @@ window_tpl_entry2:
 	mov D(WD_SAVED_PDE), %eax
 	mov D(WD_PDE_SLOT_T), %ecx
 	mov %eax, %ss:(%ecx)
+	invlpg %ss:(%ecx) /* an alias of the directory if the transit table made one */
 	mov D(WD_WVA), %eax
 	invlpg %ss:(%eax)
 	lgdt D(WD_KGDT)
@@ -73,6 +82,9 @@ window_tpl_exit1:
 	invlpg %ss:(%eax)
 	lgdt D(WD_WGDT)
 	lidt D(WD_WIDT)
+	andb $~TSS_BUSY, PG(WIN_GDT + SEL_TSS + DESC_TYPE_BYTE)
+	mov $SEL_TSS, %ax
+	ltr %ax /* TR names the window's TSS only while the window is mapped at W */
 	sub D(WD_DELTA), %esp
 	jmp *D(WD_TO_WINDOW)
 
@@ -84,20 +96,6 @@ window_tpl_exit2:
 	add $8, %esp
 	iret
 
-/* The double-fault task of a window: the task switch loaded the kernel CR3
- * and put %esp at W + WIN_DFSTACK.  Get home the same way as w_entry2. */
-window_tpl_df:
-	jmp *DF(WD_TO_ALIAS_DF)
-window_tpl_df2:
-	add DF(WD_DELTA), %esp
-	mov DF(WD_SAVED_PDE), %eax
-	mov DF(WD_PDE_SLOT_T), %ecx
-	mov %eax, %ss:(%ecx)
-	mov DF(WD_WVA), %eax
-	invlpg %ss:(%eax)
-	lgdt DF(WD_KGDT)
-	lidt DF(WD_KIDT)
-	jmp *DF(WD_DF_KENTRY)
 window_tpl_end:
 
 /* Each vector's stub, as an offset from window_tpl_start (0 = no stub). */

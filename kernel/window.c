@@ -10,6 +10,7 @@
 #include "buddy.h"
 #include "debugport.h"
 #include "desc.h"
+#include "freepage.h"
 #include "klib.h"
 #include "kvm.h"
 #include "log.h"
@@ -20,7 +21,6 @@
 
 extern const char window_tpl_start[], window_tpl_end[];
 extern const char window_tpl_entry2[], window_tpl_exit1[], window_tpl_exit2[];
-extern const char window_tpl_df[], window_tpl_df2[];
 extern const uint32_t window_stub_offsets[49]; /* vectors 0..47, then 0x80 */
 
 uint32_t window_frame_alias, window_exit_alias, kstack_top;
@@ -30,18 +30,22 @@ struct window_data {
 	uint32_t kcr3, ucr3, to_alias, to_window, delta, pde_slot, transit_pde, saved_pde;
 	uint32_t wva, kentry;
 	struct { uint16_t pad; struct dtr d; } __attribute__((packed)) kgdt, kidt, wgdt, widt;
-	uint32_t df_kentry, to_alias_df, pde_slot_t;
+	uint32_t pde_slot_t;
 };
 
 _Static_assert(__builtin_offsetof(struct window_data, to_alias) == WD_TO_ALIAS, "layout");
 _Static_assert(__builtin_offsetof(struct window_data, kentry) == WD_KENTRY, "layout");
 _Static_assert(__builtin_offsetof(struct window_data, kgdt) + 2 == WD_KGDT, "layout");
 _Static_assert(__builtin_offsetof(struct window_data, widt) + 2 == WD_WIDT, "layout");
-_Static_assert(__builtin_offsetof(struct window_data, df_kentry) == WD_DF_KENTRY, "layout");
 _Static_assert(__builtin_offsetof(struct window_data, pde_slot_t) == WD_PDE_SLOT_T, "layout");
 _Static_assert(sizeof(struct window_data) == WD_SIZE, "layout");
 _Static_assert(WIN_DATA + WD_SIZE <= WIN_CODE, "window data overlaps the code");
 _Static_assert(WIN_IDT + NIDT * 8 <= WIN_GDT, "IDT overlaps the GDT");
+_Static_assert(WIN_GDT + GDT_ENTRIES * 8 <= WIN_TSS, "GDT overlaps the TSS");
+_Static_assert(WIN_TSS + sizeof(struct tss) <= WIN_DFTSS && WIN_DFTSS + sizeof(struct tss) <= WIN_DATA, "TSSs");
+_Static_assert(WIN_CODE_END <= WIN_FRAME, "the entry stack overlaps the code");
+/* The double fault's error code, stub 8's vector, w_common's eax and ecx. */
+_Static_assert(WIN_DF_ESP - 4 - 4 - 8 == WIN_FRAME, "a double fault reaches w_common with another %esp");
 
 #define TPL_OFF(sym) ((uint32_t)((sym) - window_tpl_start))
 
@@ -99,8 +103,8 @@ static void window_place(struct as *as, uint32_t va)
 	seg_set_base(&wgdt(w)[SEL_TSS >> 3], va + WIN_TSS);
 	seg_set_base(&wgdt(w)[SEL_DFTSS >> 3], va + WIN_DFTSS);
 	wtss(w, WIN_TSS)->esp0 = va + WIN_STACK;
-	wtss(w, WIN_DFTSS)->eip = va + WIN_CODE + TPL_OFF(window_tpl_df);
-	wtss(w, WIN_DFTSS)->esp = va + WIN_DFSTACK;
+	wtss(w, WIN_DFTSS)->eip = code + window_stub_offsets[T_DF];
+	wtss(w, WIN_DFTSS)->esp = va + WIN_DF_ESP;
 
 	d->pde_slot_t = transit_build(w, va);
 	d->to_window = va + WIN_CODE + TPL_OFF(window_tpl_exit2);
@@ -129,7 +133,6 @@ static void window_fill(struct as *as)
 	}
 	gate_set(&widt(w)[T_DF], 0, SEL_DFTSS, GATE_TASK, 0);
 	gdt_fill(wgdt(w), 0, 0);
-	wgdt(w)[SEL_TSS >> 3] = seg_tss(0, 1); /* busy: it is the task TR names */
 
 	t->ss0 = SEL_KDATA;
 	t->iomap = sizeof *t;
@@ -142,10 +145,8 @@ static void window_fill(struct as *as)
 	d->kcr3 = (uint32_t)kernel_pgdir;
 	d->ucr3 = as->pgdir;
 	d->to_alias = w->pa + WIN_CODE + TPL_OFF(window_tpl_entry2);
-	d->to_alias_df = w->pa + WIN_CODE + TPL_OFF(window_tpl_df2);
 	d->transit_pde = w->transit | PTE_P | PTE_W;
 	d->kentry = (uint32_t)user_entry;
-	d->df_kentry = (uint32_t)double_fault_user;
 	d->kgdt.d = kernel_gdt_desc;
 	d->kidt.d = kernel_idt_desc;
 }
@@ -229,28 +230,22 @@ int window_move(struct as *as, uint32_t va)
 	return 0;
 }
 
-/* A free page: nothing mapped there, or only a lazy reservation the user
- * has not touched yet.  Start from a point that hops across the whole
- * space, so a chased window visits all of it, and scan upwards.
+static uint32_t read_phys32(uint32_t pa, void *ctx)
+{
+	(void)ctx;
+	return *(const uint32_t *)pa; /* the kernel maps all RAM 1:1 */
+}
+
+/* To a free page (freepage.h), searched from a start point that hops
+ * across the whole space, so a chased window visits all of it.
  * (User TLB entries need no flush here: every return to user mode loads
  * the user's CR3 afresh.) */
 int window_relocate(struct as *as)
 {
-	uint32_t start = (as->win.va + 0x9E3779B9u * (as->win.moves + 1)) & ~(PGSIZE - 1);
-	uint32_t va = start;
-	do {
-		uint32_t *pde = (uint32_t *)as->pgdir + PDX(va);
-		if (!(*pde & PTE_P))
-			return window_move(as, va);
-		uint32_t *pt = (uint32_t *)PTE_ADDR(*pde);
-		for (uint32_t i = PTX(va); i < 1024; i++) {
-			uint32_t e = pt[i];
-			if (!(e & PTE_P) && (e == 0 || (e & PTE_LAZY)))
-				return window_move(as, PGADDR(PDX(va), i));
-		}
-		va = PGADDR(PDX(va) + 1, 0);
-	} while (PDX(va) != PDX(start));
-	return -ENOMEM;
+	uint32_t start = as->win.va + 0x9E3779B9u * (as->win.moves + 1), va;
+	if (free_page_find(as->pgdir, start, read_phys32, 0, &va) < 0)
+		return -ENOMEM;
+	return window_move(as, va);
 }
 
 void window_activate(struct as *as)
@@ -259,7 +254,24 @@ void window_activate(struct as *as)
 	window_current = as;
 	window_frame_alias = w->pa + WIN_FRAME;
 	window_exit_alias = w->pa + WIN_CODE + TPL_OFF(window_tpl_exit1);
-	tss_load(w->va + WIN_TSS);
+}
+
+/* A double fault in user mode came in through the window's double-fault
+ * task and vector 8's stub (window.S), with the registers that task
+ * started with.  The task switch saved the interrupted state in the
+ * window's TSS: put it in the trap frame, and free the double-fault TSS
+ * (we left its task by LTR, not by a task switch, so it is still marked
+ * busy and a second double fault could not enter it). */
+void window_double_fault(struct as *as, struct trapframe *tf)
+{
+	struct window *w = &as->win;
+	const struct tss *t = wtss(w, WIN_TSS);
+
+	tf->eip = t->eip, tf->cs = t->cs, tf->eflags = t->eflags, tf->esp = t->esp, tf->ss = t->ss;
+	tf->eax = t->eax, tf->ecx = t->ecx, tf->edx = t->edx, tf->ebx = t->ebx;
+	tf->ebp = t->ebp, tf->esi = t->esi, tf->edi = t->edi;
+	tf->ds = t->ds, tf->es = t->es, tf->fs = t->fs, tf->gs = t->gs;
+	wgdt(w)[SEL_DFTSS >> 3] = seg_tss(w->va + WIN_DFTSS, 0);
 }
 
 void window_announce(const struct as *as)

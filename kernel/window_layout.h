@@ -6,11 +6,12 @@
  *   0x4C0  double-fault TSS (loads the kernel CR3 by task switch)
  *   0x540  window data: what the trampoline needs (struct window_data)
  *   0x600  trampoline code, copied from window.S
- *   0xB00  double-fault stack (grows down to here from 0xC00)
- *   0xC00  entry stack (grows down from 0x1000 = TSS.esp0)
+ *   0xC00  entry stack (grows down from 0x1000 = TSS.esp0), also the
+ *          double-fault task's
  *
  * The trampoline addresses window data relative to %esp, whose value is
  * known exactly at each step, so the code runs unchanged at any address.
+ * The GDT's TSS descriptor too: the exit path loads TR with it (asm.h).
  * Shared by C and assembly: numbers only.
  */
 #ifndef BOUNCE_WINDOW_LAYOUT_H
@@ -23,12 +24,17 @@
 #define WIN_DFTSS 0x4C0
 #define WIN_DATA 0x540
 #define WIN_CODE 0x600
-#define WIN_CODE_END 0xB00
-#define WIN_DFSTACK 0xC00
+#define WIN_CODE_END 0xC00
 #define WIN_STACK 0x1000
-/* %esp while the trampoline runs: below the CPU's frame (ss esp eflags cs
- * eip err), the stub's vector and the two registers it saves (ecx eax). */
-#define WIN_FRAME (WIN_STACK - 36)
+/* What the CPU pushes on the entry stack: ss esp eflags cs eip err. */
+#define WIN_CPU_FRAME 24
+/* %esp while the trampoline runs: below the CPU's frame, the stub's vector
+ * and the two registers it saves (ecx eax). */
+#define WIN_FRAME (WIN_STACK - WIN_CPU_FRAME - 12)
+/* The double-fault task's initial %esp: the CPU pushes the error code
+ * into the err slot of an entry frame, so the DF joins the entry path
+ * through its stub with %esp where every entry has it (window.S). */
+#define WIN_DF_ESP (WIN_STACK - WIN_CPU_FRAME + 4)
 
 /* struct window_data field offsets */
 #define WD_KCR3 0
@@ -45,9 +51,7 @@
 #define WD_KIDT 50
 #define WD_WGDT 58
 #define WD_WIDT 66
-#define WD_DF_KENTRY 72    /* double_fault_user */
-#define WD_TO_ALIAS_DF 76  /* P + (w_df2 - start) */
-#define WD_PDE_SLOT_T 80   /* the same kernel PDE, as seen while the transit table is in place */
-#define WD_SIZE 84
+#define WD_PDE_SLOT_T 72   /* the same kernel PDE, as seen while the transit table is in place */
+#define WD_SIZE 76
 
 #endif

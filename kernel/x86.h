@@ -33,21 +33,24 @@ static inline void lldt(uint16_t sel) { __asm__ volatile("lldt %0" : : "r"(sel))
 static inline uint16_t str(void) { uint16_t s; __asm__ volatile("str %0" : "=r"(s)); return s; }
 
 static inline uint32_t read_eflags(void) { uint32_t f; __asm__ volatile("pushfl; popl %0" : "=r"(f)); return f; }
+static inline void write_eflags(uint32_t f) { __asm__ volatile("pushl %0; popfl" : : "r"(f) : "memory", "cc"); }
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt"); }
 /* Wait for an interrupt with interrupts enabled, atomically (sti's shadow covers hlt). */
-static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 
 static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((uint64_t)hi << 32) | lo; }
 
 #define EFLAGS_IF 0x200u
+#define EFLAGS_NT 0x4000u /* nested task: iret would return to the TSS's link */
 #define CR0_PE 0x00000001u
 #define CR0_MP 0x00000002u
 #define CR0_EM 0x00000004u
 #define CR0_TS 0x00000008u
 #define CR0_NE 0x00000020u
 #define CR0_WP 0x00010000u
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
 #define CR0_PG 0x80000000u
 #define CR4_PSE 0x00000010u
 #define CR4_PGE 0x00000080u

@@ -131,6 +131,9 @@ static uint32_t flag_list(lua_State *L, int arg, const char *key)
 	return bits;
 }
 
+/* Pages whose writability would change on a shared frame are refused
+ * (as_setflags: the only error left once U and the flag names are
+ * checked; docs/memory.md) and counted apart. */
 static int setmap(lua_State *L)
 {
 	uint32_t lo = lk_checkaligned(L, 1, PGSIZE), hi = lk_checkaddr(L, 2);
@@ -139,17 +142,21 @@ static int setmap(lua_State *L)
 	struct as *as = lk_optas(L, 4);
 	luaL_argcheck(L, lo <= hi, 2, "hi must not be below lo");
 	uint32_t set = flag_list(L, 3, "set"), clr = flag_list(L, 3, "clr");
-	int changed = 0;
+	luaL_argcheck(L, !(clr & PTE_U), 3, "U cannot be cleared (it marks the pages whose frames the kernel counts)");
+	int changed = 0, refused = 0;
 	for (uint32_t va = lo; va <= hi; va += PGSIZE) {
 		struct pg_walk w;
-		if (pg_walk(as->pgdir, va, &w, phys_read32, NULL) == 0 && w.user &&
-		    !window_covers(as, va, PGSIZE) && as_setflags(as, va, set, clr) == 0)
-			changed++;
+		if (pg_walk(as->pgdir, va, &w, phys_read32, NULL) == 0 && w.user && !window_covers(as, va, PGSIZE)) {
+			int r = as_setflags(as, va, set, clr);
+			changed += r == 0;
+			refused += r < 0;
+		}
 		if (va > 0xFFFFFFFFu - PGSIZE)
 			break;
 	}
 	lua_pushinteger(L, changed);
-	return 1;
+	lua_pushinteger(L, refused);
+	return 2;
 }
 
 /* Copy len bytes at addr into buf: physical, or virtual in as (NULL: the kernel). */
@@ -297,7 +304,7 @@ static int pageinfo(lua_State *L)
 static const struct kfunc mm_funcs[] = {
 	{ "walk", walk, "k.mm.walk(va [, pid]) -> {va=, pde=, pte=, pa=, present=, writable=, user=, large=} or nil, \"not mapped\"" },
 	{ "showmaps", showmaps, "k.mm.showmaps(lo, hi [, pid]) -> list of {lo=, hi=, pa=, flags=, names=} (hi inclusive; also printed)" },
-	{ "setmap", setmap, "k.mm.setmap(lo, hi, {set={...}, clr={...}}, pid) -> pages changed (flags W U PWT PCD A D)" },
+	{ "setmap", setmap, "k.mm.setmap(lo, hi, {set={...}, clr={...}}, pid) -> pages changed, pages refused (W of a shared frame; flags W U PWT PCD A D, U never cleared)" },
 	{ "dumpmem", dumpmem, "k.mm.dumpmem(addr, len [, {phys=true | pid=n}]) -> the bytes" },
 	{ "pageinfo", pageinfo, "k.mm.pageinfo([pid]) -> {pgdir=, pde_present=, pde_tables=, pages_4k=, pages_4m=, translation_pages=}" },
 	{ "read32", read32, "k.mm.read32(va [, pid]) -> the 32-bit word at va" },

@@ -153,6 +153,13 @@ static int kill(lua_State *L)
 	return 1;
 }
 
+static int kstack(lua_State *L)
+{
+	lua_pushinteger(L, proc_kstack_peak());
+	lua_pushinteger(L, KSTACK_USER);
+	return 2;
+}
+
 /* k.test.run(name): run a TAP-printing program to its end and count its
  * "ok" and "not ok" lines. */
 static int test_run(lua_State *L)
@@ -190,6 +197,7 @@ static const struct kfunc proc_funcs[] = {
 	{ "spawn", spawn, "k.proc.spawn(name, ...) -> pid of a new process running program name with the string arguments" },
 	{ "wait", wait, "k.proc.wait(pid) -> exit status, captured output (pid: one the shell started)" },
 	{ "kill", kill, "k.proc.kill(pid) -> true; the process dies on its next way out of the kernel" },
+	{ "kstack", kstack, "k.proc.kstack() -> peak, size: most kernel stack any user thread used, in bytes, and the size" },
 	{ NULL, NULL, NULL },
 };
 

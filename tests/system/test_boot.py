@@ -22,13 +22,14 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from shell.runner import Bochs, BochsError  # noqa: E402
+from shell.runner import Bochs, BochsError, kernel_build  # noqa: E402
 
 BUILD = ROOT / "build"
 OUT = ROOT / "out" / "test_boot"
 BOOT_ISO = BUILD / "bounce-exit.iso"
 SHELL_ISO = BUILD / "bounce.iso"
-KERNEL_ELF = BUILD / "kernel" / "bounce.elf"
+KERNEL_ELF = pathlib.Path(kernel_build()) / "kernel" / "bounce.elf"  # the one the ISOs boot
+PROBE_DIR = BUILD / "tmp-probe"
 CROSS = "i686-linux-gnu-"
 ONE_MIB = 0x100000
 TIMEOUT = 120

@@ -5,7 +5,9 @@
  * tags of a spread of pages and checks it sees its new values and the
  * old tags everywhere else; the parent overwrites a different spread
  * and, after the child exits, checks it sees only its own changes: the
- * two views are separated page by page by copy-on-write.
+ * two views are separate.  (Each frame is aliased 1024 times, so fork
+ * gives the child its own copy of each rather than copy-on-write, which
+ * would split aliases: docs/memory.md.)
  */
 #include "user.h"
 

@@ -32,6 +32,7 @@ int window_move(uint32_t va);
 uint32_t canary(void);
 int trace_mark(const char *label);	/* SYS_mark: a UMARK event in the log */
 int copybench(int op, void *buf, uint32_t len);
+int klog(const char *line);	/* SYS_log: a line in the kernel's message ring */
 
 /* printf.c (stb_sprintf, no floating point) */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,27 @@
+/* freepage.c — the free-page search (freepage.h). */
+#include "freepage.h"
+#include "mmu.h"
+
+#define SPACE_PAGES (1u << 20)
+
+static int entry_free(uint32_t e)
+{
+	return !(e & PTE_P) && (e == 0 || (e & PTE_LAZY));
+}
+
+/* Page by page, so the start's own region is scanned on both sides of
+ * the start: above it first, below it last. */
+int free_page_find(uint32_t cr3, uint32_t start, pg_read32_fn read32, void *ctx, uint32_t *out)
+{
+	uint32_t first = start >> 12, pde = 0;
+	for (uint32_t n = 0; n < SPACE_PAGES; n++) {
+		uint32_t va = ((first + n) % SPACE_PAGES) << 12;
+		if (n == 0 || PTX(va) == 0)
+			pde = read32(PTE_ADDR(cr3) + PDX(va) * 4, ctx);
+		if (!(pde & PTE_P) || entry_free(read32(PTE_ADDR(pde) + PTX(va) * 4, ctx))) {
+			*out = va;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -1,0 +1,20 @@
+/* freepage.h — finding a free page in an address space, for the window.
+ *
+ * Pure: page tables are read only through the caller's read32 (as in
+ * pgwalk.h), so the same search runs in the kernel and on the host
+ * against fake memory (tests/unit/test_freepage.c).
+ */
+#ifndef BOUNCE_FREEPAGE_H
+#define BOUNCE_FREEPAGE_H
+
+#include <stdint.h>
+#include "pgwalk.h"
+
+/* The first free page at or after start, going up and wrapping around
+ * past 0xFFFFFFFF back to start: every page of the space is looked at
+ * once.  A page is free if no table covers it or its entry is 0 or only
+ * a lazy reservation (PTE_LAZY, not present).  0 and *va, or -1 if the
+ * space is full. */
+int free_page_find(uint32_t cr3, uint32_t start, pg_read32_fn read32, void *ctx, uint32_t *va);
+
+#endif
