@@ -21,7 +21,7 @@ ISO = ROOT / "build" / "bounce.iso"
 BOCHS = ROOT / "build" / "bochs" / "bochs"
 OUT = ROOT / "out" / "test_bench"
 QUICK = 100                 # bench_ops' divisor for every N
-PER_OP_KEYS = {"n", "divisor", "span", "instructions", "cr3"}
+PER_OP_KEYS = {"n", "divisor", "span", "instructions", "cr3", "walks"}
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,7 @@ def test_counts_are_positive(run):
     for op, o in ops.items():
         assert o["instructions"] > 0, f"{op}: {o['instructions']} instructions per op"
         assert o["cr3"] >= 0, f"{op}: {o['cr3']} CR3 loads per op"
+        assert o["walks"] is not None and o["walks"] >= 0, f"{op}: {o['walks']} page walks per op"
     assert ops["timer"]["divisor"] >= 1, "no timer interrupt from user mode while spinning"
 
 
