@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 
+from analysis import tlb
 from analysis.events import MARK_KINDS, read_events
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -423,6 +424,7 @@ def main(argv=None):
     ap.add_argument("--bounce-iso")
     ap.add_argument("--shared-iso")
     ap.add_argument("--shell-iso")
+    ap.add_argument("--shared-shell-iso", help="the shared layout's shell ISO (TLB experiment)")
     ap.add_argument("--render", action="store_true",
                     help="boot nothing: recompute the targets and rewrite the tables "
                          "and plot from OUT/results.json")
@@ -437,15 +439,17 @@ def main(argv=None):
             json.dump(res, f, indent=1)
         write_outputs(res, args.out)
         return 0
-    if not all((args.bochs, args.bounce_iso, args.shared_iso, args.shell_iso)):
-        ap.error("--bochs, --bounce-iso, --shared-iso and --shell-iso are needed to run")
+    if not all((args.bochs, args.bounce_iso, args.shared_iso, args.shell_iso,
+                args.shared_shell_iso)):
+        ap.error("--bochs, --bounce-iso, --shared-iso, --shell-iso and --shared-shell-iso "
+                 "are needed to run")
     say = lambda what: print(f"bench: {what}", file=sys.stderr, flush=True)
 
     res = {"command": "make bench" + (f" BENCH_RUNS={args.runs}" if args.runs != 3 else ""),
            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
            "runs": args.runs, "ops": OPS, "what": WHAT, "modes": {}}
     # boot copies: others may rebuild build/*.iso while the rounds run
-    for attr in ("bounce_iso", "shared_iso", "shell_iso"):
+    for attr in ("bounce_iso", "shared_iso", "shell_iso", "shared_shell_iso"):
         copy = os.path.join(args.out, os.path.basename(getattr(args, attr)))
         shutil.copyfile(getattr(args, attr), copy)
         setattr(args, attr, copy)
@@ -456,6 +460,9 @@ def main(argv=None):
     say("boot to the shell prompt")
     res["boot_prompt_instructions"] = boot_to_prompt(
         args.shell_iso, args.bochs, os.path.join(args.out, "prompt.bxlog"))
+    say("TLB experiment (tlbtouch N, both layouts)")
+    res["tlb"] = {"bounce": tlb.sweep(args.shell_iso, args.bochs),
+                  "shared": tlb.sweep(args.shared_shell_iso, args.bochs)}
     res["targets"] = targets(res)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
@@ -464,8 +471,11 @@ def main(argv=None):
 
 
 def write_outputs(res, out):
-    """results.md, instructions.png and compare.txt from the results."""
+    """results.md, instructions.png, tlb.png and compare.txt from the results."""
     md = markdown(res)
+    if res.get("tlb"):
+        md += "\n" + tlb.markdown(res["tlb"])
+        tlb.plot(res["tlb"], os.path.join(out, "tlb.png"))
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write(md)
     plot(res, os.path.join(out, "instructions.png"))
@@ -474,7 +484,7 @@ def write_outputs(res, out):
                         res["modes"]["bounce"]["log"], res["modes"]["shared"]["log"]],
                        stdout=f, check=True, cwd=ROOT)
     print(md)
-    print(f"bench: wrote {out}/results.json, results.md, instructions.png, compare.txt",
+    print(f"bench: wrote {out}/results.json, results.md, instructions.png, tlb.png, compare.txt",
           file=sys.stderr)
 
 

@@ -82,3 +82,21 @@ def test_reader_rejects_an_op_without_end(tmp_path):
                    "# end icount=20 events=2\n")
     with pytest.raises(ValueError, match="getpid"):
         bench.read_log(str(log))
+
+
+def test_tlb_sweep_walks_every_page_again_only_when_bouncing():
+    """analysis/tlb.py's experiment, two sizes: bouncing, a round walks its N
+    pages again after each call (N + the call's own walks); shared, they stay
+    in the TLB (Bochs's DTLB holds 2,048 entries)."""
+    from analysis import tlb
+    shared_iso = ROOT / "build" / "bounce-shared.iso"
+    for path in (ISO, shared_iso, BOCHS):
+        if not path.exists():
+            pytest.skip(f"{path} missing (make isos bochs)")
+    ns = [1, 64]
+    bounce = tlb.sweep(str(ISO), str(BOCHS), ns=ns, rounds=20)
+    shared = tlb.sweep(str(shared_iso), str(BOCHS), ns=ns, rounds=20)
+    for b, s in zip(bounce, shared):
+        assert b["n"] + 10 <= b["walks"] <= b["n"] + 60, b
+        assert s["walks"] < 1 + s["n"] / 8, s
+        assert abs(b["instructions"] - s["instructions"]) < 200, (b, s)
