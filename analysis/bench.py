@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 
+from analysis import tlb
 from analysis.events import MARK_KINDS, read_events
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -54,12 +55,16 @@ BOOT_TARGET = 150_000_000
 # -- the log -------------------------------------------------------------------
 
 def read_log(path):
-    """{mode, ops: {op: {n, span, cr3, user, timer_ints, entries}}, unavailable,
-    marks: {label: icount}, last_icount} from one log."""
+    """{mode, ops: {op: {n, span, cr3, user, timer_ints, entries, walks}},
+    unavailable, marks: {label: icount}, last_icount} from one log.  walks
+    (page walks between the marks) is None in a log before version 3."""
     result = {"mode": None, "ops": {}, "unavailable": [], "marks": {}, "last_icount": 0}
     current = None
+    walks = None        # the MMU's cumulative page walks, as last logged
     for ev in read_events(path):
         result["last_icount"] = ev.icount
+        if ev.kind in ("CR3", "INT") and "walks" in ev.fields:
+            walks = int(ev.fields["walks"])
         if ev.kind == "NOTE" and ev.fields.get("what") == "mode":
             result["mode"] = ev.fields.get("name")
         elif ev.kind in MARK_KINDS:
@@ -71,12 +76,15 @@ def read_log(path):
             op = m.group("op")
             if m.group("n") is not None:
                 current = {"n": int(m.group("n")), "begin": ev.icount, "cr3": 0,
-                           "timer_ints": 0, "entries": 0, "user": 0}
+                           "timer_ints": 0, "entries": 0, "user": 0, "walks": walks}
                 result["ops"][op] = current
             elif label.endswith(":unavailable"):
                 result["unavailable"].append(op)
             elif current is not None and op in result["ops"]:
                 current["span"] = ev.icount - current.pop("begin")
+                # A mark is a system call: the counts were logged at its entry.
+                begun = current["walks"]
+                current["walks"] = None if begun is None else walks - begun
                 current["user"] = int(m.group("user") or 0)
                 current = None
         elif current is None:
@@ -93,9 +101,10 @@ def read_log(path):
 
 
 def per_op(log):
-    """{op: {n, divisor, instructions, cr3}} per op, the empty pair taken off."""
+    """{op: {n, divisor, instructions, cr3, walks}} per op, the empty pair
+    taken off; walks (page walks per op) is None for a log without them."""
     ops = log["ops"]
-    empty = ops.get("empty", {"span": 0, "cr3": 0})
+    empty = ops.get("empty", {"span": 0, "cr3": 0, "walks": 0})
     out = {}
     for op, o in ops.items():
         if op == "empty":
@@ -107,7 +116,9 @@ def per_op(log):
         work = o["span"] - empty["span"] - o["user"]
         out[op] = {"n": o["n"], "divisor": divisor, "span": o["span"],
                    "instructions": round(work / divisor, 1),
-                   "cr3": round((o["cr3"] - empty["cr3"]) / divisor, 2)}
+                   "cr3": round((o["cr3"] - empty["cr3"]) / divisor, 2),
+                   "walks": None if o.get("walks") is None or empty.get("walks") is None
+                   else round((o["walks"] - empty["walks"]) / divisor, 2)}
     return out
 
 
@@ -335,8 +346,9 @@ def markdown(res):
         lines += [f"**shared mode: not available** (the shared ISO's log announces "
                   f"`@mode name={shared['mode_note']}`), so its columns say n/a.", ""]
     lines += ["| op | bounce instr/op | shared instr/op | ratio | bounce CR3/op | shared CR3/op "
+              "| bounce walks/op | shared walks/op "
               "| bounce CPU µs/op | shared CPU µs/op | target | met? |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for op in OPS:
         b = bounce["ops"].get(op)
         s = shared["ops"].get(op) if shared["available"] and op not in shared["unavailable_ops"] else None
@@ -346,6 +358,7 @@ def markdown(res):
         t = by_op.get(op)
         lines.append(f"| {op} | {fmt(b['instructions'])} | {fmt(s and s['instructions'])} | "
                      f"{fmt(ratio, 2)} | {fmt(b['cr3'], 2)} | {fmt(s and s['cr3'], 2)} | "
+                     f"{fmt(b.get('walks'), 2)} | {fmt(s and s.get('walks'), 2)} | "
                      f"{fmt(b['cpu_us'], 2)} | {fmt(s and s['cpu_us'], 2)} | "
                      f"{t['text'] if t else ''} | {met_text(t) if t else ''} |")
     lines += ["", "| target | measured | met? |", "|---|---:|---|"]
@@ -411,6 +424,7 @@ def main(argv=None):
     ap.add_argument("--bounce-iso")
     ap.add_argument("--shared-iso")
     ap.add_argument("--shell-iso")
+    ap.add_argument("--shared-shell-iso", help="the shared layout's shell ISO (TLB experiment)")
     ap.add_argument("--render", action="store_true",
                     help="boot nothing: recompute the targets and rewrite the tables "
                          "and plot from OUT/results.json")
@@ -425,15 +439,17 @@ def main(argv=None):
             json.dump(res, f, indent=1)
         write_outputs(res, args.out)
         return 0
-    if not all((args.bochs, args.bounce_iso, args.shared_iso, args.shell_iso)):
-        ap.error("--bochs, --bounce-iso, --shared-iso and --shell-iso are needed to run")
+    if not all((args.bochs, args.bounce_iso, args.shared_iso, args.shell_iso,
+                args.shared_shell_iso)):
+        ap.error("--bochs, --bounce-iso, --shared-iso, --shell-iso and --shared-shell-iso "
+                 "are needed to run")
     say = lambda what: print(f"bench: {what}", file=sys.stderr, flush=True)
 
     res = {"command": "make bench" + (f" BENCH_RUNS={args.runs}" if args.runs != 3 else ""),
            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
            "runs": args.runs, "ops": OPS, "what": WHAT, "modes": {}}
     # boot copies: others may rebuild build/*.iso while the rounds run
-    for attr in ("bounce_iso", "shared_iso", "shell_iso"):
+    for attr in ("bounce_iso", "shared_iso", "shell_iso", "shared_shell_iso"):
         copy = os.path.join(args.out, os.path.basename(getattr(args, attr)))
         shutil.copyfile(getattr(args, attr), copy)
         setattr(args, attr, copy)
@@ -444,6 +460,9 @@ def main(argv=None):
     say("boot to the shell prompt")
     res["boot_prompt_instructions"] = boot_to_prompt(
         args.shell_iso, args.bochs, os.path.join(args.out, "prompt.bxlog"))
+    say("TLB experiment (tlbtouch N, both layouts)")
+    res["tlb"] = {"bounce": tlb.sweep(args.shell_iso, args.bochs),
+                  "shared": tlb.sweep(args.shared_shell_iso, args.bochs)}
     res["targets"] = targets(res)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
@@ -452,8 +471,11 @@ def main(argv=None):
 
 
 def write_outputs(res, out):
-    """results.md, instructions.png and compare.txt from the results."""
+    """results.md, instructions.png, tlb.png and compare.txt from the results."""
     md = markdown(res)
+    if res.get("tlb"):
+        md += "\n" + tlb.markdown(res["tlb"])
+        tlb.plot(res["tlb"], os.path.join(out, "tlb.png"))
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write(md)
     plot(res, os.path.join(out, "instructions.png"))
@@ -462,7 +484,7 @@ def write_outputs(res, out):
                         res["modes"]["bounce"]["log"], res["modes"]["shared"]["log"]],
                        stdout=f, check=True, cwd=ROOT)
     print(md)
-    print(f"bench: wrote {out}/results.json, results.md, instructions.png, compare.txt",
+    print(f"bench: wrote {out}/results.json, results.md, instructions.png, tlb.png, compare.txt",
           file=sys.stderr)
 
 

@@ -33,6 +33,7 @@ class AddressSpace:
         self.name = name
         self.loads = 0             # CR3 loads into it
         self.resident = 0          # instructions run with it loaded
+        self.walks = 0             # page walks (TLB misses) while loaded (log version 3)
         self.user_ints = 0         # interrupts taken from user mode in it
         self.visits = 0            # kernel visits that started from it
         self.window_base = None    # its current window IDT base
@@ -113,6 +114,9 @@ class Classifier:
         self.visit_move = array.array("b")
         self.visit_idle = array.array("b")
         self.visit_phase = array.array("i")
+        self.visit_walks = array.array("q")   # page walks of each visit (version 3)
+        self.has_walks = False      # the log carries the MMU counters
+        self._load_walks = None     # the walks counter at the last CR3 load
         # Isolation findings for `check`: (icount, message).
         self.int_failures = []
         self.move_failures = []
@@ -309,11 +313,24 @@ class Classifier:
 
     def _on_CR3(self, ev):
         space = self._space_of(directory(ev.fields["new"]))
+        self._account_walks(ev)
         self._account_load(ev.icount, space)
         if space.index == KERNEL_INDEX:
             self._enter_kernel(ev.icount)
         else:
             self._leave_kernel(ev, space)
+
+    def _account_walks(self, ev):
+        """The walks since the last CR3 load belong to the space it loaded
+        (the counter is cumulative; a CR3 event's includes its own load)."""
+        walks = ev.fields.get("walks")
+        if walks is None:
+            return
+        walks = int(walks)
+        self.has_walks = True
+        if self._space is not None and self._load_walks is not None:
+            self._space.walks += walks - self._load_walks
+        self._load_walks = walks
 
     def _account_load(self, icount, space):
         if self._space is not None:
@@ -335,7 +352,7 @@ class Classifier:
             return                  # a reload, or paging switched on: no visit
         from_space = self.spaces[self.load_space[-2]]
         from_space.visits += 1
-        self._visit = (icount, self._last_int)
+        self._visit = (icount, self._last_int, self._load_walks)
         self._visit_moved = False
         self._visit_idle = False
         self._last_int = None
@@ -353,8 +370,9 @@ class Classifier:
         self._last_int = None
         if self._visit is None:
             return
-        start, vec = self._visit
+        start, vec, walks = self._visit
         self.visit_length.append(ev.icount - start)
+        self.visit_walks.append(-1 if walks is None else self._load_walks - walks)
         self.visit_vector.append(-1 if vec is None else vec)
         self.visit_move.append(1 if self._visit_moved else 0)
         self.visit_idle.append(1 if self._visit_idle else 0)

@@ -68,7 +68,7 @@ def parser():
     p = command("summary", cmd_summary, "counts per kind, vector, address space and phase; "
                 "window moves; instructions per kernel visit")
     p.add_argument("log")
-    p = command("plot", cmd_plot, "write the four figures as PNG and SVG", json_flag=False)
+    p = command("plot", cmd_plot, "write the five figures as PNG and SVG", json_flag=False)
     p.add_argument("log")
     p.add_argument("--out", required=True, metavar="DIR")
     p = command("report", cmd_report, "write DIR/report.html (self-contained), "

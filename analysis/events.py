@@ -9,10 +9,14 @@ import collections
 import operator
 import warnings
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Version 2 added UMARK, FLAG kinds with their own keys, NOTE what=stack and
-# \xNN escapes in labels; a version-1 log reads the same way.
-READABLE_VERSIONS = ("1", "2")
+# \xNN escapes in labels; version 3 the MMU counters (walks, ptes, flushes)
+# on CR3 and INT events and the trailer.  Older logs read the same way.
+READABLE_VERSIONS = ("1", "2", "3")
+
+# Cumulative MMU counters a version-3 CR3 or INT event carries.
+MMU_KEYS = ("walks", "ptes", "flushes")
 HEADER_PREFIX = "# bounce-trace "
 
 # Marks delimit phases: the kernel's (MARK) and user programs' (UMARK).

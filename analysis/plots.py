@@ -1,4 +1,4 @@
-"""The four figures of a classified log, as matplotlib Figures (Agg, no GUI).
+"""The five figures of a classified log, as matplotlib Figures (Agg, no GUI).
 
   cr3_bands         which address space is loaded, over instruction count
   window_staircase  each address space's window IDT base across the 4 GiB space
@@ -33,7 +33,6 @@ ANNOTATED_MOVES = 30
 LABELLED_PHASES = 24
 LEGEND_SPACES = 12         # address spaces named in a legend; colours repeat anyway
 LABEL_MIN_WIDTH = 0.02     # of the x range: narrower phases stay unlabelled
-NAMES = ("cr3_bands", "window_staircase", "visit_histogram", "cr3_rate")
 
 
 def space_colour(index):
@@ -164,6 +163,31 @@ def window_staircase(a):
     return fig
 
 
+def _by_cause(ax, values, cause, log):
+    """values stacked by each visit's cause, as a histogram on ax."""
+    low, high = max(int(values.min()), 1), max(int(values.max()), 1)
+    if log:
+        bins = np.logspace(np.log10(low) - 0.05, np.log10(high) + 0.05, 60)
+    else:
+        lo, hi = min(int(values.min()), 0), int(values.max()) + 1
+        bins = np.linspace(lo, hi, min(hi - lo, 200) + 1) - 0.5   # one per count, at most 200
+    below = np.zeros(len(bins) - 1)
+    for k in CAUSES:               # stacked: each cause sits on the ones before it
+        mine = values[cause == k]
+        if log:
+            mine = np.maximum(mine, 1)
+        if len(mine) == 0:
+            continue
+        counts, _ = np.histogram(mine, bins=bins)
+        ax.stairs(below + counts, bins, baseline=below, fill=True, color=CAUSE_COLOURS[k],
+                  label=f"{k} ({len(mine)})")
+        below = below + counts
+    if log:
+        ax.set_xscale("log")
+    ax.set_ylim(bottom=0)
+    ax.legend(title="cause", fontsize=8)
+
+
 def visit_histogram(a):
     length, cause, _ = visit_arrays(a.c)
     fig = Figure(figsize=(11, 5), layout="constrained")
@@ -174,20 +198,24 @@ def visit_histogram(a):
     if len(length) == 0:
         ax.text(0.5, 0.5, "no kernel visits in this log", transform=ax.transAxes, ha="center")
         return fig
-    low, high = np.log10(max(int(length.min()), 1)), np.log10(max(int(length.max()), 1))
-    bins = np.logspace(low - 0.05, high + 0.05, 60)
-    below = np.zeros(len(bins) - 1)
-    for k in CAUSES:               # stacked: each cause sits on the ones before it
-        mine = np.maximum(length[cause == k], 1)
-        if len(mine) == 0:
-            continue
-        counts, _ = np.histogram(mine, bins=bins)
-        ax.stairs(below + counts, bins, baseline=below, fill=True, color=CAUSE_COLOURS[k],
-                  label=f"{k} ({len(mine)})")
-        below = below + counts
-    ax.set_xscale("log")
-    ax.set_ylim(bottom=0)
-    ax.legend(title="cause", fontsize=8)
+    _by_cause(ax, length, cause, log=True)
+    return fig
+
+
+def walk_histogram(a):
+    _, cause, _ = visit_arrays(a.c)
+    walks = np.frombuffer(a.c.visit_walks, dtype=np.int64) if a.c.visit_walks else np.zeros(0, np.int64)
+    fig = Figure(figsize=(11, 5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_title(f"Page walks (TLB misses) per kernel visit, by cause ({len(walks)} visits)")
+    ax.set_xlabel("page walks from CR3 load to the kernel to the load back")
+    ax.set_ylabel("kernel visits")
+    if not a.c.has_walks or len(walks) == 0:
+        why = "no kernel visits in this log" if a.c.has_walks else \
+            "no MMU counters in this log (format before version 3)"
+        ax.text(0.5, 0.5, why, transform=ax.transAxes, ha="center")
+        return fig
+    _by_cause(ax, walks, cause, log=False)
     return fig
 
 
@@ -218,7 +246,9 @@ def cr3_rate(a):
 
 
 FIGURES = {"cr3_bands": cr3_bands, "window_staircase": window_staircase,
-           "visit_histogram": visit_histogram, "cr3_rate": cr3_rate}
+           "visit_histogram": visit_histogram, "walk_histogram": walk_histogram,
+           "cr3_rate": cr3_rate}
+NAMES = tuple(FIGURES)
 
 
 def save_all(a, out_dir):

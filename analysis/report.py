@@ -34,6 +34,10 @@ CAPTIONS = {
                        "a window is counted as a window move whatever triggered it; one in which "
                        "the kernel waited in its idle loop (the prompt, a sleep) is counted as idle "
                        "and left out of the visit statistics.",
+    "walk_histogram": "How many page walks (TLB misses, counted by the emulated MMU) each kernel "
+                      "visit made, from the CR3 load to the kernel to the load back, stacked by "
+                      "cause: the TLB refill a bounce costs on top of its instructions (logs of "
+                      "format version 3).",
     "cr3_rate": "CR3 loads per million instructions in equal time bins: the cost of bouncing "
                 "over time. Grey bands are MARK phases.",
 }

@@ -44,7 +44,8 @@ def _space_row(s):
     return {"label": s.label, "cr3": hexa(s.cr3), "pid": s.pid, "name": s.name,
             "loads": s.loads, "instructions": s.resident, "user_ints": s.user_ints,
             "visits": s.visits, "window_moves": s.moves,
-            "announced_moves": s.announced_moves, "window_base": hexa(s.window_base)}
+            "announced_moves": s.announced_moves, "window_base": hexa(s.window_base),
+            "page_walks": s.walks}
 
 
 def _phase_row(p, lengths):
@@ -52,6 +53,17 @@ def _phase_row(p, lengths):
             "instructions": p.end - p.start, "events": sum(p.kinds.values()),
             "kinds": dict(p.kinds), "cr3_loads": p.cr3_loads, "window_moves": p.moves,
             "visits": stats(lengths)}
+
+
+def _walks(c, cause, busy):
+    """Page walks (TLB misses) per kernel visit, by cause, and per address
+    space; None for a log before version 3 (no MMU counters)."""
+    if not c.has_walks:
+        return None
+    walks = np.frombuffer(c.visit_walks, dtype=np.int64) if c.visit_walks else np.zeros(0, np.int64)
+    return {"per_visit": dict(stats(walks[busy]), by_cause={k: stats(walks[cause == k]) for k in CAUSES}),
+            "per_space": [{"label": sp.label, "walks": sp.walks, "loads": sp.loads,
+                           "instructions": sp.resident} for sp in c.spaces]}
 
 
 def summarize(a):
@@ -77,6 +89,7 @@ def summarize(a):
                        "old": hexa(m.old), "new": hexa(m.new), "source": m.source}
                       for m in c.moves]},
         "visits": dict(stats(length[busy]), by_cause={k: stats(length[cause == k]) for k in CAUSES}),
+        "page_walks": _walks(c, cause, busy),
         "phases": [_phase_row(p, length[lo:hi][busy[lo:hi]])
                    for p, lo, hi in _phase_slices(c.phases, phase)],
         "flags": len(c.flags),
@@ -129,6 +142,20 @@ def tables(s):
              for m in listed[:MOVES_LISTED]]
     if len(listed) > MOVES_LISTED:
         moves.append(["...", f"{len(listed) - MOVES_LISTED} more (see --json)", "", "", ""])
+    walk_tables = []
+    if s.get("page_walks"):
+        w = s["page_walks"]
+        walk_tables = [
+            ("Page walks per kernel visit (TLB misses in the kernel's address space)",
+             ["cause"] + STATS_HEADERS,
+             [["all but idle"] + _stats_cells(w["per_visit"])] +
+             [[k] + _stats_cells(v) for k, v in w["per_visit"]["by_cause"].items()]),
+            ("Page walks per address space (while its CR3 was loaded)",
+             ["space", "page walks", "CR3 loads", "walks per load", "instructions resident"],
+             [[r["label"], _num(r["walks"]), _num(r["loads"]),
+               _num(round(r["walks"] / r["loads"], 1) if r["loads"] else None),
+               _num(r["instructions"])] for r in w["per_space"]]),
+        ]
     return [
         ("Overview", ["", ""], overview),
         ("Events per kind", ["kind", "count", "of which BIOS/GRUB"], kinds),
@@ -137,6 +164,7 @@ def tables(s):
                             "user-mode INTs", "kernel visits from it", "window moves",
                             "announced moves"], spaces),
         ("Instructions per kernel visit", ["cause"] + STATS_HEADERS, visits),
+        *walk_tables,
         ("Phases (between MARKs)", ["phase", "start icount", "instructions", "events",
                                      "CR3 loads", "window moves", "min", "median", "p99",
                                      "max"], phases),

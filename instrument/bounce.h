@@ -20,6 +20,19 @@ Bit64u trace_icount(void);
 // guest.cc: the guest's ports.
 void guest_outp(Bit16u port, unsigned val);
 
+// counters.cc: page walks, TLB flushes and the kernel's query port.
+struct emu_counts {
+	Bit64u cr3_loads;       // MOV CR3 and task switches
+	Bit64u flushes;         // those and INVLPG
+	Bit64u walks;           // page walks: page-directory entry reads
+	Bit64u pt_reads;        // page-table entries read (PDEs and PTEs)
+};
+extern emu_counts counts;
+void counters_tlb(unsigned what);
+void counters_phy_read(Bit32u phy);
+void counters_query(Bit32u paddr);
+void counters_keys(char *out, size_t n);   // " walks=.. ptes=.. flushes=.."
+
 // isolation.cc: what the kernel announced, and the checks.
 extern bool isolation_checking;         // kernel announced, not shared mode, checks on
 // The linear-access hook's filter, so that most accesses cost two tests:

@@ -12,6 +12,9 @@
 // the pid (4 bytes, little-endian), the label's length (1 byte), then the
 // label's bytes, kept literally and never parsed: UMARK pid=N label=...
 //
+// 0x504: the kernel's counter query (a 32-bit write of a buffer's physical
+// address, answered by counters.cc), logging on or off.
+//
 // Only CPL 0 may write these ports: a write from any other CPL (which
 // the kernel must never allow: IOPL and the TSS I/O bitmap) is flagged and
 // otherwise ignored, so user code can neither announce nor exit.
@@ -32,6 +35,7 @@
 #define MARKER_PORT 0x500
 #define EXIT_PORT   0x501
 #define UMARK_PORT  0x503
+#define QUERY_PORT  0x504
 #define UMARK_HEADER 5     // pid and length
 #define LINE_MAX_LEN 240   // longer lines are cut; the log line stays short
 #define EXIT_DRAIN_TICKS 1000000   // 20 ms at ips=50M: a 16-byte FIFO
@@ -183,7 +187,8 @@ static void user_port(BX_CPU_C *c, Bit16u port, unsigned cpl)
 
 void guest_outp(Bit16u port, unsigned val)
 {
-	if (port != MARKER_PORT && port != EXIT_PORT && port != UMARK_PORT)
+	if (port != MARKER_PORT && port != EXIT_PORT && port != UMARK_PORT &&
+	    port != QUERY_PORT)
 		return;
 	BX_CPU_C *c = BX_CPU(0);
 	unsigned cpl = c->sregs[BX_SEG_REG_CS].selector.rpl;
@@ -193,6 +198,8 @@ void guest_outp(Bit16u port, unsigned val)
 	}
 	if (port == EXIT_PORT)
 		guest_exit(val & 0xff);
+	else if (port == QUERY_PORT)
+		counters_query(val);
 	else if (!trace_on)
 		return;
 	else if (port == MARKER_PORT)

@@ -1,5 +1,5 @@
-// Bochs's hooks: CR3 loads, descriptor-table loads, interrupts, ports and
-// linear memory accesses.
+// Bochs's hooks: CR3 loads, descriptor-table loads, interrupts, ports,
+// linear memory accesses and the MMU's page-table reads.
 //
 // Every hook but the port hook returns at its first test when logging is
 // off. Bochs runs one CPU here (no SMP), so per-CPU state is plain globals.
@@ -52,6 +52,7 @@ void bx_instr_reset(unsigned cpu, unsigned type)
 
 void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3)
 {
+	counters_tlb(what);
 	if (!trace_on)
 		return;
 	BX_CPU_C *c = BX_CPU(cpu);
@@ -62,10 +63,12 @@ void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3)
 	if (what != BX_INSTR_MOV_CR3 && what != BX_INSTR_TASK_SWITCH)
 		return;
 	// On a task switch Bochs has already loaded the new task's CS:EIP.
-	trace_event("CR3", "old=0x%x new=0x%x cpl=%u cs=0x%x eip=0x%x src=%s",
+	char mmu[96];
+	counters_keys(mmu, sizeof mmu);
+	trace_event("CR3", "old=0x%x new=0x%x cpl=%u cs=0x%x eip=0x%x src=%s%s",
 		last_cr3, (Bit32u) new_cr3, cpl_of(c),
 		c->sregs[BX_SEG_REG_CS].selector.value, (Bit32u) c->prev_rip,
-		what == BX_INSTR_MOV_CR3 ? "mov" : "task");
+		what == BX_INSTR_MOV_CR3 ? "mov" : "task", mmu);
 	last_cr3 = (Bit32u) new_cr3;
 	isolation_tables(c, (Bit32u) c->prev_rip);
 }
@@ -180,9 +183,11 @@ void bx_instr_interrupt(unsigned cpu, unsigned vector)
 	char err[24] = "";
 	if (linked && pending_int.has_err)
 		snprintf(err, sizeof err, " err=0x%x", pending_int.err);
-	trace_event("INT", "vec=%u kind=%s cpl=%u cs=0x%x eip=0x%x cr3=0x%x%s",
+	char mmu[96];
+	counters_keys(mmu, sizeof mmu);
+	trace_event("INT", "vec=%u kind=%s cpl=%u cs=0x%x eip=0x%x cr3=0x%x%s%s",
 		vector, kinds[kind], cpl_of(c), c->sregs[BX_SEG_REG_CS].selector.value,
-		(Bit32u) c->get_instruction_pointer(), (Bit32u) c->cr3, err);
+		(Bit32u) c->get_instruction_pointer(), (Bit32u) c->cr3, err, mmu);
 	pending_int.valid = false;
 	isolation_delivery(c, vector);
 }
@@ -199,4 +204,13 @@ void bx_instr_lin_access(unsigned cpu, bx_address lin, bx_address phy, unsigned 
 {
 	if (isolation_watch || (Bit32u) lin < isolation_stack_lo)
 		isolation_access(BX_CPU(cpu), (Bit32u) lin, len, rw);
+}
+
+// Every physical access the CPU itself makes: here, page-table reads of the
+// MMU's walks (counters.cc), and the A/D bits it sets (writes, not counted).
+void bx_instr_phy_access(unsigned cpu, bx_address phy, unsigned len,
+                         unsigned memtype, unsigned rw)
+{
+	if (rw == BX_READ)
+		counters_phy_read((Bit32u) phy);
 }

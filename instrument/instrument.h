@@ -29,6 +29,8 @@ void bx_instr_outp(Bit16u addr, unsigned len, unsigned val);
 
 void bx_instr_lin_access(unsigned cpu, bx_address lin, bx_address phy, unsigned len,
                          unsigned memtype, unsigned rw);
+void bx_instr_phy_access(unsigned cpu, bx_address phy, unsigned len,
+                         unsigned memtype, unsigned rw);
 
 #define BX_INSTR_INIT_ENV()                 bx_instr_init_env()
 #define BX_INSTR_EXIT_ENV()                 bx_instr_exit_env()
@@ -66,7 +68,8 @@ void bx_instr_lin_access(unsigned cpu, bx_address lin, bx_address phy, unsigned 
 
 #define BX_INSTR_LIN_ACCESS(cpu_id, lin, phy, len, memtype, rw) \
                 bx_instr_lin_access(cpu_id, lin, phy, len, memtype, rw)
-#define BX_INSTR_PHY_ACCESS(cpu_id, phy, len, memtype, rw)
+#define BX_INSTR_PHY_ACCESS(cpu_id, phy, len, memtype, rw) \
+                bx_instr_phy_access(cpu_id, phy, len, memtype, rw)
 
 #define BX_INSTR_INP(addr, len)
 #define BX_INSTR_INP2(addr, len, val)

@@ -15,7 +15,7 @@
 
 #include "bounce.h"
 
-#define TRACE_VERSION 2
+#define TRACE_VERSION 3
 #define BUFSIZE (4 << 20)
 
 bool trace_on;
@@ -81,9 +81,10 @@ void trace_finish(void)
 	if (!trace_on)
 		return;
 	isolation_finish();
-	char line[96];
-	snprintf(line, sizeof line, "# end icount=" FMT_LL "u events=" FMT_LL "u\n",
-		trace_icount(), events);
+	char mmu[96], line[200];
+	counters_keys(mmu, sizeof mmu);
+	snprintf(line, sizeof line, "# end icount=" FMT_LL "u events=" FMT_LL "u%s\n",
+		trace_icount(), events, mmu);
 	trace_text(line);
 	flush();
 	close(fd);

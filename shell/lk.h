@@ -51,5 +51,6 @@ void lk_open_mm(lua_State *L);
 void lk_open_window(lua_State *L);
 void lk_open_proc(lua_State *L);
 void lk_open_buddy(lua_State *L);
+void lk_open_emu(lua_State *L);
 
 #endif

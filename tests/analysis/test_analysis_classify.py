@@ -165,3 +165,24 @@ def test_unusable_values_are_format_errors(tmp_path, old, new, words):
     with pytest.raises(LogFormatError, match=words) as err:
         analyze(write_log(tmp_path / "v.log", lines))
     assert err.value.line == n + 2
+
+
+def test_page_walks_per_visit_and_per_space(tmp_path):
+    """Version 3: walks between CR3 loads go to the space loaded; a visit's
+    walks are those from its kernel CR3 load to the exit's."""
+    lines = ["100 NOTE what=kernel cr3=0x1000 idt=0x2000 gdt=0x3000",
+             "110 NOTE what=mode name=bounce",
+             "200 CR3 old=0x1000 new=0x5000 cpl=0 eip=0x7000 walks=10 ptes=15 flushes=1",
+             "300 INT vec=48 kind=soft cpl=3 cs=0x1b eip=0x40001000 cr3=0x5000 walks=17 ptes=25 flushes=1",
+             "310 CR3 old=0x5000 new=0x1000 cpl=0 eip=0x7010 walks=18 ptes=26 flushes=2",
+             "400 CR3 old=0x1000 new=0x5000 cpl=0 eip=0x7020 walks=40 ptes=50 flushes=3",
+             "500 INT vec=48 kind=soft cpl=3 cs=0x1b eip=0x40001000 cr3=0x5000 walks=45 ptes=55 flushes=3",
+             "510 CR3 old=0x5000 new=0x1000 cpl=0 eip=0x7010 walks=46 ptes=56 flushes=4",
+             "600 CR3 old=0x1000 new=0x5000 cpl=0 eip=0x7020 walks=70 ptes=80 flushes=5"]
+    a = analyze(write_log(tmp_path / "w.log", lines))
+    assert list(a.c.visit_walks) == [22, 24]
+    assert {s.label: s.walks for s in a.c.spaces} == {"kernel": 46, "cr3 0x5000": 8 + 6}
+    s = summarize(a)
+    assert s["page_walks"]["per_visit"]["median"] == 23
+    old = analyze(write_log(tmp_path / "old.log", [l.split(" walks=")[0] for l in lines]))
+    assert summarize(old)["page_walks"] is None

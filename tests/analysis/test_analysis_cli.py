@@ -7,7 +7,7 @@ import re
 from analysis_helpers import run_cli, write_log
 import known_logs as K
 
-PLOTS = ("cr3_bands", "window_staircase", "visit_histogram", "cr3_rate")
+PLOTS = ("cr3_bands", "window_staircase", "visit_histogram", "walk_histogram", "cr3_rate")
 
 
 def test_help_lists_every_subcommand():

@@ -60,8 +60,8 @@ def test_bad_header_and_version(tmp_path):
     p.write_text("hello\n")
     with pytest.raises(LogFormatError, match="not a bounce trace"):
         read_all(str(p))
-    p.write_text("# bounce-trace 3\n1 EXIT status=0\n")
-    with pytest.raises(LogFormatError, match="unsupported trace version '3'") as err:
+    p.write_text("# bounce-trace 4\n1 EXIT status=0\n")
+    with pytest.raises(LogFormatError, match="unsupported trace version '4'") as err:
         read_all(str(p))
     assert err.value.line == 1
 
@@ -93,3 +93,16 @@ def test_killed_log_names_the_signal(tmp_path):
     events, end, warned = read_all(str(p))
     assert len(events) == 1 and end.killed == "15"
     assert any("signal 15" in str(w.message) for w in warned)
+
+
+def test_version_3_carries_mmu_counters(tmp_path):
+    """Version 3 adds cumulative walks/ptes/flushes to CR3, INT and the trailer."""
+    p = tmp_path / "v3.log"
+    p.write_text("# bounce-trace 3\n"
+                 "10 INT vec=48 kind=soft cpl=3 cs=0x1b eip=0x40001000 cr3=0x200000 walks=5 ptes=9 flushes=1\n"
+                 "20 CR3 old=0x200000 new=0x100000 cpl=0 cs=0x8 eip=0x7000 src=mov walks=6 ptes=11 flushes=2\n"
+                 "# end icount=30 events=2 walks=8 ptes=14 flushes=3\n")
+    events, end, warned = read_all(str(p))
+    assert end.complete and not warned
+    assert [e.fields["walks"] for e in events] == ["5", "6"]
+    assert events[1].fields["flushes"] == "2"

@@ -21,7 +21,7 @@ ISO = ROOT / "build" / "bounce.iso"
 BOCHS = ROOT / "build" / "bochs" / "bochs"
 OUT = ROOT / "out" / "test_bench"
 QUICK = 100                 # bench_ops' divisor for every N
-PER_OP_KEYS = {"n", "divisor", "span", "instructions", "cr3"}
+PER_OP_KEYS = {"n", "divisor", "span", "instructions", "cr3", "walks"}
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,7 @@ def test_counts_are_positive(run):
     for op, o in ops.items():
         assert o["instructions"] > 0, f"{op}: {o['instructions']} instructions per op"
         assert o["cr3"] >= 0, f"{op}: {o['cr3']} CR3 loads per op"
+        assert o["walks"] is not None and o["walks"] >= 0, f"{op}: {o['walks']} page walks per op"
     assert ops["timer"]["divisor"] >= 1, "no timer interrupt from user mode while spinning"
 
 
@@ -81,3 +82,21 @@ def test_reader_rejects_an_op_without_end(tmp_path):
                    "# end icount=20 events=2\n")
     with pytest.raises(ValueError, match="getpid"):
         bench.read_log(str(log))
+
+
+def test_tlb_sweep_walks_every_page_again_only_when_bouncing():
+    """analysis/tlb.py's experiment, two sizes: bouncing, a round walks its N
+    pages again after each call (N + the call's own walks); shared, they stay
+    in the TLB (Bochs's DTLB holds 2,048 entries)."""
+    from analysis import tlb
+    shared_iso = ROOT / "build" / "bounce-shared.iso"
+    for path in (ISO, shared_iso, BOCHS):
+        if not path.exists():
+            pytest.skip(f"{path} missing (make isos bochs)")
+    ns = [1, 64]
+    bounce = tlb.sweep(str(ISO), str(BOCHS), ns=ns, rounds=20)
+    shared = tlb.sweep(str(shared_iso), str(BOCHS), ns=ns, rounds=20)
+    for b, s in zip(bounce, shared):
+        assert b["n"] + 10 <= b["walks"] <= b["n"] + 60, b
+        assert s["walks"] < 1 + s["n"] / 8, s
+        assert abs(b["instructions"] - s["instructions"]) < 200, (b, s)

@@ -269,18 +269,26 @@ def test_probe_descriptor_table_loads(probe, probe_boot):
 def test_probe_cr3_load(probe, probe_boot):
     sym, events = probe[1], probe_boot[2]
     first = of_kind(events, "CR3")[0]
+    # Paging is off before this load: nothing was walked; the load is the
+    # first TLB flush (the BIOS's SMM reads, paging off, are no walks).
     assert first == {"old": "0x0", "new": "0x104000", "cpl": "0", "cs": "0x10",
-                     "eip": hex(sym["probe_cr3"]), "src": "mov"}
+                     "eip": hex(sym["probe_cr3"]), "src": "mov",
+                     "walks": "0", "ptes": "0", "flushes": "1"}
 
 
 def test_probe_interrupts(probe, probe_boot):
     sym, events = probe[1], probe_boot[2]
     soft = of_kind(events, "INT", vec="48")
     assert soft == [{"vec": "48", "kind": "soft", "cpl": "0", "cs": "0x10",
-                     "eip": hex(sym["probe_after_int"]), "cr3": "0x0"}]
+                     "eip": hex(sym["probe_after_int"]), "cr3": "0x0",
+                     "walks": "0", "ptes": "0", "flushes": "0"}]
     gp = of_kind(events, "INT", vec="13")
+    mmu = {k: int(gp[0].pop(k)) for k in ("walks", "ptes", "flushes")}
     assert gp == [{"vec": "13", "kind": "exc", "cpl": "0", "cs": "0x10",
                    "eip": hex(sym["probe_gp"]), "cr3": "0x104000", "err": "0x1234"}]
+    # Paging is on by then: its code was fetched through at least one walk
+    # (of a 4 MiB page: one PDE read each), after at least the one CR3 load.
+    assert mmu["walks"] >= 1 and mmu["ptes"] >= mmu["walks"] and mmu["flushes"] >= 1
 
 
 def test_probe_isolation_flags(probe, probe_boot):
@@ -331,5 +339,5 @@ def test_timeout_kills_bochs_and_keeps_the_log():
             b.wait(timeout=1)
         assert b.proc.returncode is not None
     text = log.read_text()
-    assert text.startswith("# bounce-trace 2\n")
+    assert text.startswith("# bounce-trace 3\n")
     assert "# killed signal=15" in text and "# end " not in text

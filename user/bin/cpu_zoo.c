@@ -320,10 +320,10 @@ static void try_priv(uint32_t i)          { privs[i].fn(); }
 static int expect_priv(uint32_t i)        { return privs[i].want; }
 static const char *describe_priv(uint32_t i) { return privs[i].name; }
 
-/* The instrumentation's ports (0x500-0x502), COM1, the PICs, the PIT, the
+/* The instrumentation's ports (0x500-0x504: docs/instrumentation.md), COM1, the PICs, the PIT, the
  * keyboard controller, CMOS, POST and PCI configuration. */
 static const uint16_t ports[] = {
-	0x500, 0x501, 0x502, 0x3F8, 0x3F9, 0x3FD, 0x20, 0x21, 0xA0, 0x40, 0x43,
+	0x500, 0x501, 0x502, 0x503, 0x504, 0x3F8, 0x3F9, 0x3FD, 0x20, 0x21, 0xA0, 0x40, 0x43,
 	0x60, 0x64, 0x70, 0x71, 0x80, 0x92, 0xCF8, 0xCFC, 0x8A00, 0xFFFF,
 };
 #define NPORT (sizeof ports / sizeof ports[0])

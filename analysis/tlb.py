@@ -1,0 +1,85 @@
+"""The TLB experiment of `make bench` (docs/performance.md): a user loop that
+touches N distinct pages between two null system calls (user/bin/tlbtouch),
+N = 1 ... 1024, in both layouts; page walks and instructions per iteration,
+read live from the emulator's counters (k.emu) with logging off.
+
+Each N runs tlbtouch twice, with R rounds and with none, and takes the
+difference / R, so process start and exit cancel out.
+"""
+import re
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from shell.client import Shell  # noqa: E402
+from shell.runner import Bochs  # noqa: E402
+
+NS = [1 << k for k in range(11)]         # 1 ... 1024
+ROUNDS = 50
+ROW = re.compile(r"^tlb (\d+) (-?\d+) (-?\d+)$", re.M)
+
+LUA = """
+local function run(n, r)
+  local c0 = k.emu.counters()
+  local s = k.proc.wait(k.proc.spawn("tlbtouch", tostring(n), tostring(r)))
+  local c1 = k.emu.counters()
+  assert(s == 0, "tlbtouch failed")
+  return c1.page_walks - c0.page_walks, c1.instructions - c0.instructions
+end
+for _, n in ipairs({%s}) do
+  local w0, i0 = run(n, 0)
+  local w1, i1 = run(n, %d)
+  print(string.format("tlb %%d %%d %%d", n, w1 - w0, i1 - i0))
+end
+"""
+
+
+def sweep(iso, bochs, ns=NS, rounds=ROUNDS, timeout=900):
+    """[{n, walks, instructions}] per iteration for each N, in the ISO's layout."""
+    with Bochs(iso, log=None, timeout=timeout, bochs=bochs) as vm:
+        sh = Shell(vm, timeout=timeout)
+        sh.wait_prompt()
+        out, err = sh.run(LUA % (", ".join(map(str, ns)), rounds), timeout=timeout)
+        if err is not None:
+            raise RuntimeError(f"{iso}: the TLB sweep failed: {err}\n{out}")
+    rows = [{"n": int(n), "walks": round(int(w) / rounds, 2),
+             "instructions": round(int(i) / rounds, 1)} for n, w, i in ROW.findall(out)]
+    if [r["n"] for r in rows] != list(ns):
+        raise RuntimeError(f"{iso}: the TLB sweep printed {len(rows)} of {len(ns)} rows:\n{out}")
+    return rows
+
+
+def markdown(tlb):
+    b, s = tlb["bounce"], tlb["shared"]
+    lines = [f"TLB experiment (`tlbtouch N {ROUNDS}` less `tlbtouch N 0`, per iteration: "
+             "touch N pages, one null system call):", "",
+             "| N pages | bounce walks | shared walks | bounce walks − N | bounce instr | shared instr |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for rb, rs in zip(b, s):
+        lines.append(f"| {rb['n']} | {rb['walks']:.2f} | {rs['walks']:.2f} | "
+                     f"{rb['walks'] - rb['n']:.2f} | {rb['instructions']:,.1f} | "
+                     f"{rs['instructions']:,.1f} |")
+    return "\n".join(lines) + "\n"
+
+
+def plot(tlb, path):
+    fig, (aw, ai) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for mode, style in (("bounce", "o-"), ("shared", "s--")):
+        rows = tlb[mode]
+        ns = [r["n"] for r in rows]
+        aw.plot(ns, [max(r["walks"], 0.01) for r in rows], style, label=mode)
+        ai.plot(ns, [r["instructions"] for r in rows], style, label=mode)
+    ns = [r["n"] for r in tlb["bounce"]]
+    aw.plot(ns, ns, ":", color="grey", label="N (every page walked again)")
+    for ax, what in ((aw, "page walks per iteration"), (ai, "instructions per iteration")):
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xlabel("N distinct pages touched between two system calls")
+        ax.set_ylabel(what)
+        ax.legend()
+    aw.set_title("TLB refills: bouncing refills every page after each call")
+    ai.set_title("Instructions: nearly the same in both layouts")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

@@ -1,0 +1,43 @@
+/* tlbtouch — the TLB experiment of `make bench` (analysis/tlb.py): r rounds,
+ * each touching n distinct pages and then making one null system call.
+ * Bouncing, every call empties the TLB (two CR3 loads), so each round walks
+ * the n pages again; in the shared layout they stay in the TLB while they fit.
+ *
+ *     tlbtouch N R         N <= 1024 pages; all N are touched once first
+ */
+#include "user.h"
+
+#define MAX_PAGES 1024
+#define PAGE 4096
+
+static volatile char pages[MAX_PAGES][PAGE] __attribute__((aligned(PAGE)));
+
+static uint32_t decimal(const char *s)
+{
+	uint32_t v = 0;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (uint32_t)(*s++ - '0');
+	return v;
+}
+
+/* A write alone: Bochs's TLB entry from a read walk does not allow writes
+ * (docs/instrumentation.md), so a read-modify-write would walk twice. */
+static void touch(uint32_t n, uint32_t round)
+{
+	for (uint32_t p = 0; p < n; p++)
+		pages[p][0] = (char)round;
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t n = argc > 1 ? decimal(argv[1]) : 1;
+	uint32_t r = argc > 2 ? decimal(argv[2]) : 1;
+	if (n > MAX_PAGES)
+		return 2;
+	touch(n, 0);            /* the first touch maps the pages: not measured */
+	for (uint32_t i = 0; i < r; i++) {
+		touch(n, i);
+		getpid();
+	}
+	return 0;
+}
