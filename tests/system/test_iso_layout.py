@@ -1,0 +1,99 @@
+"""What is on each disc, read back from the built ISOs (xorriso), and where
+the disc's recipe lives (iso/, see iso/README.md).
+
+The command lines below are pinned by hand: they are what each variant has
+always booted with, so moving or rewriting the recipe cannot change them
+unnoticed.  Every ISO carries the same modules (every user program, every
+scripts/lua/*.lua, in name order) and the kernel of its own build.
+Needs `make isos debug-isos` and build/bounce-debug.iso (make test builds
+all three)."""
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BUILD = ROOT / "build"
+
+USER_TESTS = ("t_4gb_map,t_4gb_edges,t_window_chase,t_window_pair,t_fork_cow,"
+              "t_no_kernel_bytes,t_bad_pointers,t_window_spots,t_threads,"
+              "t_copyinstr,t_fork_alias,t_wait_race")
+
+# variant -> kernel command line ("" is build/bounce.iso, the shell)
+CMDLINES = {
+    "": "",
+    "exit": "exit",
+    "shared": "mode=shared",
+    "tests": f"run={USER_TESTS} exit",
+    "tests-shared": f"mode=shared run={USER_TESTS} exit",
+    "bench": "mode=bounce run=bench_ops",
+    "bench-shared": "mode=shared run=bench_ops",
+}
+
+# ISO -> (variant, the kernel it boots)
+ISOS = {}
+for _v in CMDLINES:
+    _name = f"bounce-{_v}.iso" if _v else "bounce.iso"
+    ISOS[f"build/{_name}"] = (_v, BUILD / "kernel" / "bounce.elf")
+    ISOS[f"build/debug/{_name}"] = (_v, BUILD / "debug" / "kernel" / "bounce.elf")
+ISOS["build/bounce-debug.iso"] = ("", BUILD / "kernel-debug" / "bounce.elf")
+
+
+def modules():
+    """(file, name) of every module, in the order GRUB loads them."""
+    progs = sorted(p.stem for p in (ROOT / "user" / "bin").glob("*.c"))
+    scripts = sorted(p.name for p in (ROOT / "scripts" / "lua").glob("*.lua"))
+    return [(f"{p}.elf", p) for p in progs] + [(s, s) for s in scripts]
+
+
+def iso_file(iso, path, dest):
+    subprocess.run(["osirrox", "-indev", str(iso), "-extract", path, str(dest)],
+                   check=True, capture_output=True, timeout=60)
+    return dest.read_bytes()
+
+
+def iso_listing(iso):
+    r = subprocess.run(["xorriso", "-indev", str(iso), "-find", "/", "-type", "f"],
+                       check=True, capture_output=True, text=True, timeout=60)
+    return {line.strip("'") for line in r.stdout.split()}
+
+
+@pytest.fixture(params=sorted(ISOS), ids=lambda p: p)
+def iso(request):
+    path = ROOT / request.param
+    if not path.exists():
+        pytest.fail(f"{request.param} is missing: run `make isos debug-isos build/bounce-debug.iso`")
+    return path, *ISOS[request.param]
+
+
+def test_grub_menu_boots_the_variants_command_line_and_every_module(iso, tmp_path):
+    path, variant, _ = iso
+    cfg = iso_file(path, "/boot/grub/grub.cfg", tmp_path / "grub.cfg").decode()
+    want = ["set timeout=0", "set default=0", 'menuentry "Bounce" {',
+            f"\tmultiboot /boot/bounce.elf {CMDLINES[variant]}"]
+    want += [f"\tmodule /mods/{f} {n}" for f, n in modules()]
+    want += ["}"]
+    assert cfg.split("\n") == want + [""]
+
+
+def test_disc_holds_its_kernel_and_the_modules(iso, tmp_path):
+    path, _, kernel = iso
+    files = iso_listing(path)
+    mods = {f for f in files if f.startswith("/mods/")}
+    assert mods == {f"/mods/{f}" for f, _ in modules()}
+    assert iso_file(path, "/boot/bounce.elf", tmp_path / "k.elf") == kernel.read_bytes()
+    assert {f for f in files if not f.startswith("/boot/grub/")} - mods == {"/boot/bounce.elf"}
+
+
+def test_recipe_lives_in_iso_dir():
+    """The disc is defined in iso/ only: template, script, variant list."""
+    for f in ("README.md", "grub.cfg.in", "mkiso.sh", "variants"):
+        assert (ROOT / "iso" / f).is_file(), f"iso/{f} is missing"
+    assert not (ROOT / "mk" / "mkiso.sh").exists()
+    listed = []
+    for line in (ROOT / "iso" / "variants").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            listed.append(line.split()[0])
+    assert sorted(listed) == sorted(v for v in CMDLINES if v)
+    for mk in list((ROOT / "mk").glob("*.mk")) + [ROOT / "Makefile"]:
+        assert "ISO_CMDLINE_" not in mk.read_text() or mk.name == "iso.mk", mk.name
