@@ -13,9 +13,7 @@
 # user/bin/bench_ops.c does the work between MARKs; analysis/bench.py boots,
 # times and reads the logs.
 
-ISO_VARIANTS += bench bench-shared
-ISO_CMDLINE_bench        := mode=bounce run=bench_ops
-ISO_CMDLINE_bench-shared := mode=shared run=bench_ops
+# The two bench discs' command lines are in iso/variants.
 BENCH_ISOS  := $(BUILD)/bounce-bench.iso $(BUILD)/bounce-bench-shared.iso
 BENCH_OUT   ?= $(OUT)/bench
 BENCH_RUNS  ?= 3

@@ -18,7 +18,7 @@ $(KERNEL_DEBUG): $(KERNEL_DEBUG_OBJS) $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB) kerne
 	$(KERNEL_LINK)
 
 $(DEBUG_ISO): $(KERNEL_DEBUG) $(filter-out $(KERNEL),$(ISO_INPUTS)) | $(DEPS_OK)
-	@sh mk/mkiso.sh $@ "" $(KERNEL_DEBUG) $(USER_PROGS) $(ISO_SCRIPTS)
+	$(call mkiso,$@,,$(KERNEL_DEBUG))
 
 -include $(KERNEL_DEBUG_OBJS:.o=.d)
 

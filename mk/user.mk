@@ -20,11 +20,11 @@ USER_PROGS    := $(USER_NAMES:%=$(USER_DIR)/%.elf)
 USER_TESTS    := t_4gb_map t_4gb_edges t_window_chase t_window_pair t_fork_cow \
 	t_no_kernel_bytes t_bad_pointers t_window_spots t_threads t_copyinstr t_fork_alias t_wait_race
 
-# build/bounce-tests.iso boots straight into the suite.
+# The same list comma-separated, for the kernel's run= option: the
+# tests and tests-shared discs (iso/variants) boot straight into the suite.
 user_comma := ,
 user_space := $(subst ,, )
-ISO_VARIANTS += tests
-ISO_CMDLINE_tests := run=$(subst $(user_space),$(user_comma),$(strip $(USER_TESTS))) exit
+USER_TESTS_CSV := $(subst $(user_space),$(user_comma),$(strip $(USER_TESTS)))
 
 .PHONY: user
 user: $(USER_PROGS)
@@ -47,7 +47,3 @@ $(USER_DIR)/%.elf: $(USER_DIR)/bin/%.o $(USER_CRT0) $(USER_LIB) $(MUSL_LIB) user
 
 .SECONDARY: $(USER_CRT0) $(USER_LIB_OBJS) $(USER_NAMES:%=$(USER_DIR)/bin/%.o)
 -include $(USER_CRT0:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_NAMES:%=$(USER_DIR)/bin/%.d)
-
-# The same suite in the conventional layout: what cannot hold there skips.
-ISO_VARIANTS += tests-shared
-ISO_CMDLINE_tests-shared := mode=shared $(ISO_CMDLINE_tests)

@@ -1,0 +1,31 @@
+#!/bin/sh
+# iso/mkiso.sh OUT.iso "CMDLINE" KERNEL [MODULE...] — a GRUB (BIOS) rescue ISO
+# that boots KERNEL with CMDLINE and every MODULE, named by its base name
+# (user programs lose their .elf).  The menu is iso/grub.cfg.in filled in.
+set -eu
+out=$1 cmdline=$2 kernel=$3
+shift 3
+here=$(dirname "$0")
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+mkdir -p "$dir/boot/grub" "$dir/mods"
+cp "$kernel" "$dir/boot/bounce.elf"
+for m in "$@"; do
+	cp "$m" "$dir/mods/"
+	printf '\tmodule /mods/%s %s\n' "$(basename "$m")" "$(basename "$m" .elf)"
+done > "$dir/modules"
+# awk, not sed: the command line is data, never a pattern (and through the
+# environment, not -v, so awk does not read backslashes in it as escapes).
+CMDLINE=$cmdline awk -v modules="$dir/modules" '
+	/^#/ { next }
+	/^@MODULES@$/ { while ((getline line < modules) > 0) print line; next }
+	{ i = index($0, "@CMDLINE@"); if (i) $0 = substr($0, 1, i - 1) ENVIRON["CMDLINE"] substr($0, i + 9) }
+	{ print }
+' "$here/grub.cfg.in" > "$dir/boot/grub/grub.cfg"
+rm "$dir/modules"
+grub-mkrescue -o "$out" "$dir" >/dev/null 2>&1 || {
+	echo "mkiso: grub-mkrescue failed for $out" >&2
+	grub-mkrescue -o "$out" "$dir"
+	exit 1
+}
+echo "iso: $out ($cmdline)"
