@@ -106,6 +106,8 @@ void lk_open(lua_State *L)
 	lk_open_window(L);
 	lk_open_proc(L);
 	lk_open_buddy(L);
+	lk_open_cap(L);
+	lk_open_ipc(L);
 }
 
 uint32_t lk_checku32(lua_State *L, int arg)
