@@ -196,7 +196,7 @@ static int send(uint32_t fd, uint32_t umsg, uint32_t flags, struct ipc_call *cal
 				curproc->ipc_call = call;
 			}
 			e->q[(e->head + e->n++) % IPC_QUEUE] = k;
-			announce("ipc_queue id=%u ep=%u from=%d", k.m.id, e->id, curproc->pid);
+			announce_ipc("ipc_queue", k.m.id, e->id, "from", curproc->pid);
 			wakeup(e);
 		}
 	}
@@ -226,7 +226,7 @@ static int deliver(struct kmsg *k, uint32_t umsg, uint32_t ep_id)
 		return -EFAULT;
 	for (uint32_t i = 0; i < k->m.ncaps; i++)
 		cap_install_at(fds[i], k->cap[i].obj, k->cap[i].rights, k->cap[i].count);
-	announce("ipc_deliver id=%u ep=%u to=%d", k->m.id, ep_id, curproc->pid);
+	announce_ipc("ipc_deliver", k->m.id, ep_id, "to", curproc->pid);
 	return 0;
 }
 

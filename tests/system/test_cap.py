@@ -113,6 +113,23 @@ def test_queued_message_is_visible_and_dies_with_its_receiver(shell):
     assert rows[5] == ["pages", "0"]
 
 
+def test_memory_server_hands_out_blocks_that_clients_pass_on(shell):
+    [[status, pages, out]] = results(shell, """
+        local before = free()
+        local status, out = k.proc.wait(k.proc.spawn('memserver'))
+        R(status, before - free(), (out:gsub('\\n', '|')))""")
+    assert status == "0", out
+    assert "client A status 0, client B status 0" in out
+    assert pages == "0"
+
+
+def test_ipc_tour(shell):
+    out, err = shell.run('dofile("ipc_tour.lua")', timeout=TIMEOUT)
+    assert err is None, f"{err}\n{out}"
+    assert "1 queued, 2 receivers, 0 asleep in receive" in out  # sender and receiver both may receive
+    assert "tag 42" in out and 'tag 42 "hello through the kernel\'s queue"' in out
+    assert "exited with status 0" in out
+
 def test_queueing_and_delivery_are_announced(shell, request):
     """Last in the file: ends this boot, then reads its event log.  Every
     message t_ipc queued was announced with an id; every
