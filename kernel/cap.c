@@ -54,11 +54,6 @@ struct cap *cap_get(uint32_t fd, uint32_t type, uint32_t rights, int *err)
 	return c;
 }
 
-int cap_fd(const struct cap *c)
-{
-	return c - curproc->caps->slot;
-}
-
 int cap_free_slots(int *fds, int n)
 {
 	struct captab *t = curproc->caps;

@@ -41,7 +41,6 @@ void cap_exit(struct proc *p);   /* drops p's table reference */
 /* The descriptor fd of the current process if it has the type (0: any)
  * and all the rights; 0 and *err (-EBADF, -EACCES) otherwise. */
 struct cap *cap_get(uint32_t fd, uint32_t type, uint32_t rights, int *err);
-int cap_fd(const struct cap *c); /* its number in the current table */
 
 /* Put {obj, rights, count} into a free slot of the current table, taking
  * over the caller's object reference: the fd, or -EMFILE. */

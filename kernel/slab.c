@@ -29,7 +29,6 @@ _Static_assert((PGSIZE - SLAB_HDR) / sizeof(struct endpoint) >= 1, "an endpoint 
 static struct slab *slabs;
 
 static struct slab *sl(const struct obj *o) { return (struct slab *)o; }
-uint32_t slab_kind(const struct obj *o) { return sl(o)->kind; }
 uint32_t slab_capacity(const struct obj *o) { return sl(o)->capacity; }
 uint32_t slab_pa(const struct obj *o) { return (uint32_t)o; }
 static char *object_at(struct slab *s, uint32_t i) { return (char *)s + SLAB_HDR + i * s->size; }

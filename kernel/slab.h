@@ -9,7 +9,6 @@
 struct obj;
 
 int slab_sys_convert(uint32_t fd, uint32_t kind); /* SYS_cap_slab */
-uint32_t slab_kind(const struct obj *o);
 uint32_t slab_capacity(const struct obj *o);
 uint32_t slab_pa(const struct obj *o);
 void slab_release(struct obj *o);  /* no right and no object left: the page goes back */
