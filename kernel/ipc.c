@@ -220,8 +220,9 @@ static int deliver(struct kmsg *k, uint32_t umsg, uint32_t ep_id)
 	struct ipc_msg out = k->m;
 	if (cap_free_slots(fds, k->m.ncaps) < (int)k->m.ncaps)
 		return -EMFILE;
-	for (uint32_t i = 0; i < k->m.ncaps; i++)
-		out.cap[i] = (struct ipc_cap){ fds[i], k->cap[i].rights, k->m.cap[i].flags };
+	for (uint32_t i = 0; i < IPC_MAXCAPS; i++) /* the sender's fd numbers stay its own */
+		out.cap[i] = i < k->m.ncaps ? (struct ipc_cap){ fds[i], k->cap[i].rights, k->m.cap[i].flags }
+					    : (struct ipc_cap){ 0, 0, 0 };
 	if (copyout(curproc->as, umsg, &out, sizeof out) < 0)
 		return -EFAULT;
 	for (uint32_t i = 0; i < k->m.ncaps; i++)

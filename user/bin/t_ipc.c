@@ -26,7 +26,8 @@ static struct cap_info info(int fd)
 
 static void queueing(int ep)
 {
-	struct ipc_msg m = { .tag = 7, .word = { 1, 2 } }, r;
+	/* cap[] past ncaps is the sender's business: it must not reach the receiver */
+	struct ipc_msg m = { .tag = 7, .word = { 1, 2 }, .cap = { { 5, CAP_READ, 0 }, { 6, CAP_SEND, 0 } } }, r;
 	memcpy(m.payload, "sixty-four bytes of payload travel with every message, verbatim", IPC_PAYLOAD);
 	ok(ipc_recv(ep, &r, IPC_NONBLOCK) == -EAGAIN, "receive from an empty queue without blocking: EAGAIN");
 	ok(ipc_send(ep, &m, IPC_NONBLOCK) == 0, "send to our own endpoint");
@@ -34,6 +35,8 @@ static void queueing(int ep)
 	ok(ipc_recv(ep, &r, 0) == 0 && r.tag == 7 && r.word[1] == 2 && !memcmp(r.payload, m.payload, IPC_PAYLOAD) &&
 		   r.sender == (unsigned)getpid() && r.id != 0 && r.flags == 0,
 	   "the message stayed queued; now it arrives whole (id %u)", r.id);
+	ok(r.cap[0].fd == 0 && r.cap[0].rights == 0 && r.cap[1].fd == 0,
+	   "descriptor slots past ncaps arrive empty (got fd %d, %d)", r.cap[0].fd, r.cap[1].fd);
 	int sent = 0;
 	while (ipc_send(ep, &m, IPC_NONBLOCK) == 0)
 		sent++;
@@ -191,7 +194,7 @@ static void killed_mid_call(int ep)
 
 int main(void)
 {
-	plan(36);
+	plan(37);
 	int ep = endpoint();
 	ok(ep > 0 && info(ep).type == CAPT_ENDPOINT && info(ep).rights == (CAP_SEND | CAP_RECV),
 	   "an endpoint from a page: fd %d", ep);
