@@ -2,6 +2,7 @@
 #
 #   make run    build what is missing, boot in the instrumented Bochs, shell on this terminal
 #   make test   the same set-up, then every test (unit, system, analysis)
+#   make fuzz   the attack suite of make test, longer and with a fresh seed
 #
 # Everything generated lands in build/ (cached) and out/ (logs, reports).
 # Each subsystem's rules live in mk/<subsystem>.mk.
@@ -15,15 +16,19 @@ NM      := $(CROSS)nm
 HOSTCC  := gcc
 BUILD   := build
 OUT     := out
-ISO     := $(BUILD)/bounce.iso
-KERNEL  := $(BUILD)/kernel/bounce.elf
+# make DEBUG=1: the kernel with its KASSERTs on (kernel/kassert.h), built
+# with its ISOs in build/debug/, beside the normal ones, so neither build
+# rebuilds the other; Bochs, Lua, musl and the user programs are shared.
+KBUILD  := $(BUILD)$(if $(filter 1,$(DEBUG)),/debug)
+ISO     := $(KBUILD)/bounce.iso
+KERNEL  := $(KBUILD)/kernel/bounce.elf
 DEPS_OK := $(BUILD)/.deps-ok
 # The cross compiler's own headers. Recursive on purpose: on a fresh machine
 # the compiler is installed by $(DEPS_OK), after make has read this file.
 GCC_INC  = $(shell $(CC) -print-file-name=include)
 
 .DEFAULT_GOAL := all
-.PHONY: all run run-shared test unit-test system-test qemu gdb script demo analyze bench clean distclean deps
+.PHONY: all run run-shared test test-debug debug-isos unit-test system-test qemu gdb script demo analyze bench clean distclean deps
 
 include mk/deps.mk
 include $(wildcard mk/sources.mk)
@@ -36,6 +41,8 @@ include $(wildcard mk/tests.mk)
 include $(wildcard mk/analysis.mk)
 include $(wildcard mk/bench.mk)
 include mk/fresh.mk
+include mk/qemu.mk
+include $(wildcard mk/fuzz.mk)
 
 all: $(ISO) $(BOCHS)
 
@@ -49,26 +56,22 @@ run-shared: $(BUILD)/bounce-shared.iso $(BOCHS)
 	$(PY) shell/runner.py --iso $< --log $(OUT)/run-shared.bxlog --interactive
 
 PYTEST_DIRS += tests/system
-test: unit-test isos $(BOCHS)
+test: unit-test isos debug-isos $(BOCHS)
 	@echo "test: system and analysis tests (pytest), booting $(ISO) in $(BOCHS)"
 	$(PY) -m pytest -v -p no:cacheprovider $(PYTEST_DIRS)
 
-# ---- the same ISO elsewhere -------------------------------------------
-QEMU := qemu-system-i386 -m 128 -cdrom $(ISO) -display none -serial stdio \
-	-device isa-debug-exit,iobase=0x501,iosize=2 -no-reboot
-qemu: $(ISO)
-	@command -v qemu-system-i386 >/dev/null || sh mk/install-deps.sh qemu-system-x86
-	$(QEMU)
+# The debug kernel's ISOs (test_diag boots one to see a KASSERT fire).
+debug-isos:
+	$(MAKE) DEBUG=1 isos
 
-gdb: $(ISO)
-	@command -v qemu-system-i386 >/dev/null || sh mk/install-deps.sh qemu-system-x86
-	@command -v gdb >/dev/null || sh mk/install-deps.sh gdb
-	$(QEMU) -S -gdb tcp::1234 & \
-	gdb -q -ex 'target remote localhost:1234' -ex 'break kmain' -ex continue $(KERNEL); \
-	kill %1 2>/dev/null || true
+# The same system tests, the kernel and every ISO taken from build/debug/
+# (BOUNCE_KBUILD, shell/runner.py): the suite must pass with the assertions on.
+test-debug: isos debug-isos $(BOCHS)
+	@echo "test-debug: system tests against the DEBUG=1 kernel ($(BUILD)/debug)"
+	BOUNCE_KBUILD=$(BUILD)/debug $(PY) -m pytest -v -p no:cacheprovider $(PYTEST_DIRS)
 
 clean:
-	rm -rf $(BUILD)/kernel $(BUILD)/user $(BUILD)/shell $(BUILD)/iso $(ISO) $(BUILD)/unit
+	rm -rf $(BUILD)/kernel $(BUILD)/user $(BUILD)/shell $(BUILD)/iso $(ISO) $(BUILD)/unit $(BUILD)/debug
 
 distclean:
 	rm -rf $(BUILD) $(OUT)

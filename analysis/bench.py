@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from analysis.events import read_events
+from analysis.events import MARK_KINDS, read_events
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -66,7 +66,7 @@ def read_log(path):
         result["last_icount"] = ev.icount
         if ev.kind == "NOTE" and ev.fields.get("what") == "mode":
             result["mode"] = ev.fields.get("name")
-        elif ev.kind == "MARK":
+        elif ev.kind in MARK_KINDS:
             label = ev.fields["label"]
             result["marks"].setdefault(label, ev.icount)
             m = LABEL.match(label)
@@ -125,7 +125,7 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_bench_iso(iso, bochs, log=None, timeout=900, grace=15):
+def run_bench_iso(iso, bochs, log=None, timeout=900, grace=15, env=None):
     """Boot an ISO that runs bench_ops and exits.  {wall, cpu, phases: {op:
     cpu s}, status}: host wall and Bochs CPU seconds from its start to
     bench_ops' last line on COM1, and Bochs CPU seconds between each op's two
@@ -134,7 +134,7 @@ def run_bench_iso(iso, bochs, log=None, timeout=900, grace=15):
     line, and its status is None."""
     seen, phases, begun, wall, cpu = 0, {}, {}, None, None
     t0 = time.monotonic()
-    with Bochs(iso, log=log, timeout=timeout, bochs=bochs) as b:
+    with Bochs(iso, log=log, timeout=timeout, bochs=bochs, env=env) as b:
         while b.proc.poll() is None and (wall is None or time.monotonic() < t0 + wall + grace):
             out = b.output
             while (nl := out.find(b"\n", seen)) >= 0:
@@ -190,21 +190,23 @@ def median(xs):
 
 def boot_all(args, say):
     """`runs` rounds, each booting every configuration once: both modes
-    with the log on, bounce with the log off, bounce in the stub Bochs.
-    Interleaved so that a change in the host's load over the minutes hits
-    every configuration alike.  {config: [run, ...]}, a mode's runs with
-    their parsed logs."""
-    configs = [("bounce", args.bounce_iso, args.bochs, True),
-               ("shared", args.shared_iso, args.bochs, True),
-               ("log_off", args.bounce_iso, args.bochs, False)]
+    with the log on, bounce with the log on but the isolation checks off
+    (docs/instrumentation.md), bounce with the log off, bounce in the stub
+    Bochs.  Interleaved so that a change in the host's load over the minutes
+    hits every configuration alike.  {config: [run, ...]}, a mode's runs
+    with their parsed logs."""
+    configs = [("bounce", args.bounce_iso, args.bochs, True, None),
+               ("shared", args.shared_iso, args.bochs, True, None),
+               ("checks_off", args.bounce_iso, args.bochs, True, {"BOUNCE_NO_CHECKS": "all"}),
+               ("log_off", args.bounce_iso, args.bochs, False, None)]
     if args.bochs_stub:
-        configs.append(("stub", args.bounce_iso, args.bochs_stub, False))
+        configs.append(("stub", args.bounce_iso, args.bochs_stub, False, None))
     runs = {name: [] for name, *_ in configs}
     for r in range(args.runs):
-        for name, iso, bochs, logged in configs:
+        for name, iso, bochs, logged, env in configs:
             say(f"round {r + 1}/{args.runs}: {name}")
             log = os.path.join(args.out, f"{name}-{r}.bxlog") if logged else None
-            run = run_bench_iso(iso, bochs, log)
+            run = run_bench_iso(iso, bochs, log, env=env)
             if logged:
                 if run["status"] != 0:
                     raise RuntimeError(f"{name}: {iso} exited with status {run['status']} (log {log})")
@@ -230,19 +232,27 @@ def mode_result(name, runs, out_dir):
             "runs": [{"wall": r["wall"], "cpu": r["cpu"]} for r in runs]}
 
 
+def per_round(o, a, b):
+    """CPU time of config a over b, round by round: each round ran both back
+    to back, so their ratio is the fair comparison on a host whose load drifts."""
+    return [round(x / y, 3) for x, y in zip(o[a]["cpu_s"], o[b]["cpu_s"]) if y]
+
+
 def on_vs_off(o):
-    """Logging on against off, round by round: each round ran both back to
-    back, so their ratio is the fair comparison on a host whose load drifts."""
-    o["on_off_per_round"] = [round(a / b, 3) for a, b in
-                             zip(o["log_on"]["cpu_s"], o["log_off"]["cpu_s"]) if b]
+    """Logging on against off, and the isolation checks on against off."""
+    o["on_off_per_round"] = per_round(o, "log_on", "log_off")
     o["on_vs_off"] = median(o["on_off_per_round"])
+    if o.get("checks_off", {}).get("cpu_s"):
+        o["checks_per_round"] = per_round(o, "log_on", "checks_off")
+        o["checks_cost"] = median(o["checks_per_round"])
 
 
 def overhead(runs):
     """Bochs CPU seconds (and wall seconds) for the whole bounce workload:
     log on, log off, and Bochs built with the stub module.  CPU time is the
     figure: the wall clock also counts whatever else the host runs."""
-    config = {"log_on": runs["bounce"], "log_off": runs["log_off"], "stub": runs.get("stub", [])}
+    config = {"log_on": runs["bounce"], "checks_off": runs["checks_off"],
+              "log_off": runs["log_off"], "stub": runs.get("stub", [])}
     out = {k: {"cpu_s": [round(r["cpu"], 2) for r in v], "wall_s": [round(r["wall"], 2) for r in v]}
            for k, v in config.items()}
     for v in out.values():
@@ -360,14 +370,21 @@ def markdown(res):
     lines += ["", "Instrumentation overhead: the whole bounce-mode bench run (boot to `bench:done`), "
               "Bochs CPU seconds (user + system) and host wall seconds, median of the runs:", "",
               "| Bochs | CPU s | CPU s per run | wall s | wall s per run |", "|---|---:|---|---:|---|"]
-    for key, what in (("log_on", "ours, logging on"), ("log_off", "ours, logging off"),
-                      ("stub", "stub module")):
-        c = o[key]
+    for key, what in (("log_on", "ours, logging on"),
+                      ("checks_off", "ours, logging on, isolation checks off"),
+                      ("log_off", "ours, logging off"), ("stub", "stub module")):
+        c = o.get(key)
+        if c is None:
+            continue
         lines.append(f"| {what} | {fmt(c['cpu_median'], 2)} | {runs(c['cpu_s'])} | "
                      f"{fmt(c['wall_median'], 2)} | {runs(c['wall_s'])} |")
     lines += ["", f"CPU time ratios: on/off per round {runs(o['on_off_per_round'])} "
               f"(median {fmt(o['on_vs_off'], 3)}); medians off/stub "
-              f"{fmt(o['off_vs_stub'], 3)}, on/stub {fmt(o['on_vs_stub'], 3)}.", ""]
+              f"{fmt(o['off_vs_stub'], 3)}, on/stub {fmt(o['on_vs_stub'], 3)}."]
+    if o.get("checks_per_round"):
+        lines += ["", f"The isolation checks' cost: logging on with checks / without, per round "
+                  f"{runs(o['checks_per_round'])} (median {fmt(o['checks_cost'], 3)})."]
+    lines.append("")
     return "\n".join(lines)
 
 

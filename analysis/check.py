@@ -27,7 +27,8 @@ def _skipped(name, what, why):
 def check(a):
     c = a.c
     flags = [(f.icount, f"FLAG {f.kind} at icount {f.icount} (line {f.line}): cpl={f.cpl} "
-              f"eip={f.eip:#x} cr3={f.cr3:#x}" + (f" n={f.n}" if f.n else "")) for f in c.flags]
+              f"eip={f.eip:#x} cr3={f.cr3:#x}" + (f" n={f.n}" if f.n else "")
+              + (f" {f.detail}" if f.detail else "")) for f in c.flags]
     results = [_result("flags", "no FLAG events", flags)]
     int_what = "every user-mode INT is followed by a CR3 load to the kernel"
     move_what = "every window move has LIDT+LGDT+LTR"

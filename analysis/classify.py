@@ -63,7 +63,8 @@ class Phase:
 
 
 Move = collections.namedtuple("Move", "icount space old new source")
-Flag = collections.namedtuple("Flag", "line icount kind cpl eip cr3 n")
+Flag = collections.namedtuple("Flag", "line icount kind cpl eip cr3 n detail")
+FLAG_COMMON_KEYS = ("kind", "cpl", "cs", "eip", "cr3", "n")
 
 
 class Span:
@@ -102,6 +103,7 @@ class Classifier:
         self.kernel_start = None    # icount of the first event after BIOS/GRUB
         self.last_icount = 0
         self.window_notes = []      # (icount, space index, va) of every @window
+        self.idle_eips = set()      # where an interrupt finds the kernel idle (@idle)
         # CR3 timeline: when each load happened and which space it loaded.
         self.load_icount = array.array("q")
         self.load_space = array.array("i")
@@ -109,6 +111,7 @@ class Classifier:
         self.visit_length = array.array("q")
         self.visit_vector = array.array("h")
         self.visit_move = array.array("b")
+        self.visit_idle = array.array("b")
         self.visit_phase = array.array("i")
         # Isolation findings for `check`: (icount, message).
         self.int_failures = []
@@ -120,11 +123,13 @@ class Classifier:
         self._last_int = None       # vector of the last INT since the last CR3 load
         self._visit = None          # (start icount, cause vector) while in the kernel
         self._visit_moved = False
+        self._visit_idle = False
         self._awaiting_kernel = None  # user-mode INT not yet followed by a kernel CR3 load
         self._unplaced_lidt = None    # window LIDT done under the kernel CR3
         self._span = None
         self._handlers = {kind: getattr(self, "_on_" + kind) for kind in
                           ("NOTE", "MARK", "EXIT", "FLAG", "INT", "CR3", "LIDT", "LGDT", "LTR")}
+        self._handlers["UMARK"] = self._on_MARK
 
     # -- feeding ---------------------------------------------------------
 
@@ -250,6 +255,8 @@ class Classifier:
             self._on_window_note(ev, self._space_of(directory(f["cr3"])), number(f["va"]))
         elif what == "mode":
             self.mode = f.get("name")
+        elif what == "idle":
+            self.idle_eips.add(number(f["eip"]))
 
     def _on_proc(self, cr3, pid, name):
         space = self.by_cr3.get(cr3)
@@ -269,21 +276,24 @@ class Classifier:
     def _on_MARK(self, ev):
         self.phases[-1].end = ev.icount
         self.phases.append(Phase(ev.fields["label"], ev.icount))
-        self.phases[-1].kinds["MARK"] += 1
+        self.phases[-1].kinds[ev.kind] += 1
 
     def _on_EXIT(self, ev):
         self.exit_status = int(ev.fields["status"])
 
     def _on_FLAG(self, ev):
         f = ev.fields
+        detail = " ".join(f"{k}={v}" for k, v in f.items() if k not in FLAG_COMMON_KEYS)
         self.flags.append(Flag(ev.line, ev.icount, f["kind"], int(f["cpl"]),
-                               number(f["eip"]), number(f["cr3"]), f.get("n")))
+                               number(f["eip"]), number(f["cr3"]), f.get("n"), detail))
 
     def _on_INT(self, ev):
         vec, cpl = number(ev.fields["vec"]), int(ev.fields["cpl"])
         self.vectors[vec] += 1
         self._last_int = vec
         if cpl != 3:
+            if self._visit is not None and number(ev.fields["eip"]) in self.idle_eips:
+                self._visit_idle = True     # the kernel waited in its idle loop
             return
         pending = self._awaiting_kernel
         if pending is not None and pending.icount == ev.icount:
@@ -327,6 +337,7 @@ class Classifier:
         from_space.visits += 1
         self._visit = (icount, self._last_int)
         self._visit_moved = False
+        self._visit_idle = False
         self._last_int = None
         self._close_span()
         self._span = Span(icount)
@@ -346,6 +357,7 @@ class Classifier:
         self.visit_length.append(ev.icount - start)
         self.visit_vector.append(-1 if vec is None else vec)
         self.visit_move.append(1 if self._visit_moved else 0)
+        self.visit_idle.append(1 if self._visit_idle else 0)
         self.visit_phase.append(len(self.phases) - 1)
         self._visit = None
 

@@ -9,8 +9,14 @@ import collections
 import operator
 import warnings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 2 added UMARK, FLAG kinds with their own keys, NOTE what=stack and
+# \xNN escapes in labels; a version-1 log reads the same way.
+READABLE_VERSIONS = ("1", "2")
 HEADER_PREFIX = "# bounce-trace "
+
+# Marks delimit phases: the kernel's (MARK) and user programs' (UMARK).
+MARK_KINDS = ("MARK", "UMARK")
 
 # The keys each kind must carry; the classifier relies on them.  Extra keys
 # are kept, so the module may add some without breaking this reader.
@@ -22,6 +28,7 @@ REQUIRED_KEYS = {
     "LTR": ("new", "base", "cpl", "eip"),
     "INT": ("vec", "kind", "cpl", "eip", "cr3"),
     "MARK": ("label",),
+    "UMARK": ("pid", "label"),
     "NOTE": ("what",),
     "FLAG": ("kind", "cpl", "eip", "cr3"),
     "EXIT": ("status",),
@@ -86,12 +93,18 @@ def _guest_pairs(words):
 
 
 def _fields(path, lineno, kind, words, line):
-    if kind == "MARK":
+    if kind in MARK_KINDS:
         # label= runs to the end of the line and may contain spaces.
         head, eq, label = line.partition(" label=")
         if not eq:
-            raise LogFormatError(path, lineno, "MARK event lacks key 'label'")
-        return {"label": label}
+            raise LogFormatError(path, lineno, f"{kind} event lacks key 'label'")
+        fields = {"label": label}
+        if kind == "UMARK":
+            pid = head.split()[2:]
+            if len(pid) != 1 or not pid[0].startswith("pid="):
+                raise LogFormatError(path, lineno, "UMARK event lacks key 'pid'")
+            fields["pid"] = pid[0][len("pid="):]
+        return fields
     try:
         fields = dict(map(_split_pair, words))
     except ValueError:
@@ -111,9 +124,9 @@ def _check_header(path, line):
     if not line.startswith(HEADER_PREFIX):
         raise LogFormatError(path, 1, f"not a bounce trace (header {line.strip()!r})")
     version = line[len(HEADER_PREFIX):].strip()
-    if version != str(FORMAT_VERSION):
+    if version not in READABLE_VERSIONS:
         raise LogFormatError(path, 1, f"unsupported trace version {version!r} "
-                             f"(this reader knows version {FORMAT_VERSION})")
+                             f"(this reader knows versions {', '.join(READABLE_VERSIONS)})")
 
 
 def _check_trailer(path, lineno, line, end):

@@ -26,7 +26,7 @@ KERNEL_COLOUR = "#c0392b"
 USER_COLOURS = ["#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf",
                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#393b79"]
 CAUSE_COLOURS = {"timer": "#1f77b4", "syscall": "#2ca02c", "page fault": "#ff7f0e",
-                 "window move": "#c0392b", "other": "#7f7f7f"}
+                 "window move": "#c0392b", "other": "#7f7f7f", "idle": "#d9d9d9"}
 BANDS_BINS = 4000
 RATE_BINS = 200
 ANNOTATED_MOVES = 30

@@ -31,7 +31,9 @@ CAPTIONS = {
                         "line is the kernel's own IDT.",
     "visit_histogram": "How many instructions each kernel visit took, from the CR3 load to the "
                        "kernel to the load back, stacked by what caused it. A visit that moved "
-                       "a window is counted as a window move whatever triggered it.",
+                       "a window is counted as a window move whatever triggered it; one in which "
+                       "the kernel waited in its idle loop (the prompt, a sleep) is counted as idle "
+                       "and left out of the visit statistics.",
     "cr3_rate": "CR3 loads per million instructions in equal time bins: the cost of bouncing "
                 "over time. Grey bands are MARK phases.",
 }

@@ -2,7 +2,7 @@
 and the tables people read, built from that data."""
 import numpy as np
 
-from analysis.vectors import CAUSES, cause_category, vector_name
+from analysis.vectors import CAUSES, IDLE, cause_category, vector_name
 
 
 def hexa(value):
@@ -25,11 +25,12 @@ def visit_arrays(c):
     length = np.frombuffer(c.visit_length, dtype=np.int64) if c.visit_length else np.zeros(0, np.int64)
     vector = np.array(c.visit_vector, dtype=np.int16)
     moved = np.array(c.visit_move, dtype=bool)
+    idle = np.array(c.visit_idle, dtype=bool)
     phase = np.array(c.visit_phase, dtype=np.int32)
-    # Few distinct (vector, moved) pairs: name each pair once, not each visit.
+    # Few distinct (vector, moved, idle) triples: name each once, not each visit.
     cause = np.empty(len(length), dtype=object)
-    for vec, mv in set(zip(vector.tolist(), moved.tolist())):
-        cause[(vector == vec) & (moved == mv)] = cause_category(vec, mv)
+    for vec, mv, idl in set(zip(vector.tolist(), moved.tolist(), idle.tolist())):
+        cause[(vector == vec) & (moved == mv) & (idle == idl)] = cause_category(vec, mv, idl)
     return length, cause, phase
 
 
@@ -56,6 +57,7 @@ def _phase_row(p, lengths):
 def summarize(a):
     c = a.c
     length, cause, phase = visit_arrays(c)
+    busy = cause != IDLE          # idle time is not a visit's cost
     return {
         "log": a.path, "complete": a.complete, "events": a.events,
         "mode": c.mode, "exit_status": c.exit_status,
@@ -74,8 +76,9 @@ def summarize(a):
             "moves": [{"icount": m.icount, "space": c.spaces[m.space].label,
                        "old": hexa(m.old), "new": hexa(m.new), "source": m.source}
                       for m in c.moves]},
-        "visits": dict(stats(length), by_cause={k: stats(length[cause == k]) for k in CAUSES}),
-        "phases": [_phase_row(p, length[lo:hi]) for p, lo, hi in _phase_slices(c.phases, phase)],
+        "visits": dict(stats(length[busy]), by_cause={k: stats(length[cause == k]) for k in CAUSES}),
+        "phases": [_phase_row(p, length[lo:hi][busy[lo:hi]])
+                   for p, lo, hi in _phase_slices(c.phases, phase)],
         "flags": len(c.flags),
     }
 
@@ -116,7 +119,7 @@ def tables(s):
     spaces = [[r["label"], r["cr3"] or "-", _num(r["loads"]), _num(r["instructions"]),
                _num(r["user_ints"]), _num(r["visits"]), _num(r["window_moves"]),
                _num(r["announced_moves"])] for r in s["address_spaces"]]
-    visits = [["all"] + _stats_cells(s["visits"])] + \
+    visits = [["all but idle"] + _stats_cells(s["visits"])] + \
              [[k] + _stats_cells(v) for k, v in s["visits"]["by_cause"].items()]
     phases = [[p["label"], _num(p["start"]), _num(p["instructions"]), _num(p["events"]),
                _num(p["cr3_loads"]), _num(p["window_moves"])] + _stats_cells(p["visits"])[1:]

@@ -13,8 +13,10 @@ _EXCEPTIONS = {
 }
 _IRQS = {0: "timer", 1: "keyboard", 3: "COM2", 4: "COM1", 14: "ATA"}
 
-# Histogram categories, in legend order.
-CAUSES = ("timer", "syscall", "page fault", "window move", "other")
+# Histogram categories, in legend order.  "idle" is a visit in which the
+# kernel waited in its idle loop: not a cost, kept out of the visit statistics.
+CAUSES = ("timer", "syscall", "page fault", "window move", "other", "idle")
+IDLE = "idle"
 
 
 def vector_name(vec):
@@ -30,8 +32,11 @@ def vector_name(vec):
     return f"vector {vec}"
 
 
-def cause_category(vec, window_move):
-    """The histogram bucket of a kernel visit: a window move outranks its trigger."""
+def cause_category(vec, window_move, idle=False):
+    """The histogram bucket of a kernel visit: idle time outranks a window
+    move, which outranks the trigger."""
+    if idle:
+        return IDLE
     if window_move:
         return "window move"
     name = vector_name(vec)

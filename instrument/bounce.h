@@ -20,12 +20,20 @@ Bit64u trace_icount(void);
 // guest.cc: the guest's ports.
 void guest_outp(Bit16u port, unsigned val);
 
-// isolation.cc: what the kernel announced, and the per-instruction checks.
-extern bool isolation_checking;         // kernel announced and not shared mode
+// isolation.cc: what the kernel announced, and the checks.
+extern bool isolation_checking;         // kernel announced, not shared mode, checks on
+// The linear-access hook's filter, so that most accesses cost two tests:
+extern bool isolation_watch;            // ring 0 under a user CR3, or a delivery there
+extern Bit32u isolation_stack_lo;       // bottom of the announced kernel stack, or 0
 void isolation_kernel(Bit32u cr3);
 void isolation_window(Bit32u cr3, Bit32u va, Bit32u pages);
 void isolation_mode(const char *name);
-void isolation_step(BX_CPU_C *c);
+void isolation_stack(Bit32u lo, Bit32u hi);
+void isolation_step(BX_CPU_C *c);       // before every instruction
+void isolation_delivery(BX_CPU_C *c, unsigned vector);
+void isolation_tables(BX_CPU_C *c, Bit32u eip);  // CR3, IDTR, GDTR or TR changed
+void isolation_lldt(BX_CPU_C *c, Bit32u eip);
+void isolation_access(BX_CPU_C *c, Bit32u lin, unsigned len, unsigned rw);
 void isolation_finish(void);            // close an open run before the trailer
 
 #endif

@@ -1,4 +1,5 @@
-// Bochs's hooks: CR3 loads, descriptor-table loads, interrupts and ports.
+// Bochs's hooks: CR3 loads, descriptor-table loads, interrupts, ports and
+// linear memory accesses.
 //
 // Every hook but the port hook returns at its first test when logging is
 // off. Bochs runs one CPU here (no SMP), so per-CPU state is plain globals.
@@ -66,6 +67,7 @@ void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3)
 		c->sregs[BX_SEG_REG_CS].selector.value, (Bit32u) c->prev_rip,
 		what == BX_INSTR_MOV_CR3 ? "mov" : "task");
 	last_cr3 = (Bit32u) new_cr3;
+	isolation_tables(c, (Bit32u) c->prev_rip);
 }
 
 static bool is_table_load(unsigned op)
@@ -115,16 +117,19 @@ void bx_instr_after_execution(unsigned cpu, bxInstruction_c *i)
 			"old_base=0x%x old_limit=0x%x new_base=0x%x new_limit=0x%x cpl=%u eip=0x%x",
 			dt.old_base, dt.old_limit, (Bit32u) r->base, (unsigned) r->limit,
 			dt.cpl, dt.eip);
+		isolation_tables(c, dt.eip);
 		break;
 	}
 	case BX_IA_LLDT_Ew:
 		trace_event("LLDT", "old=0x%x new=0x%x cpl=%u eip=0x%x",
 			dt.old_base, c->ldtr.selector.value, dt.cpl, dt.eip);
+		isolation_lldt(c, dt.eip);
 		break;
 	case BX_IA_LTR_Ew:
 		trace_event("LTR", "old=0x%x new=0x%x base=0x%x cpl=%u eip=0x%x",
 			dt.old_base, c->tr.selector.value,
 			(Bit32u) c->tr.cache.u.segment.base, dt.cpl, dt.eip);
+		isolation_tables(c, dt.eip);
 		break;
 	}
 	dt.opcode = 0;
@@ -179,9 +184,19 @@ void bx_instr_interrupt(unsigned cpu, unsigned vector)
 		vector, kinds[kind], cpl_of(c), c->sregs[BX_SEG_REG_CS].selector.value,
 		(Bit32u) c->get_instruction_pointer(), (Bit32u) c->cr3, err);
 	pending_int.valid = false;
+	isolation_delivery(c, vector);
 }
 
 void bx_instr_outp(Bit16u addr, unsigned len, unsigned val)
 {
 	guest_outp(addr, val);
+}
+
+// Every linear memory access: the hottest hook, so it only filters here.
+// Both filters are off unless isolation_checking (which implies trace_on).
+void bx_instr_lin_access(unsigned cpu, bx_address lin, bx_address phy, unsigned len,
+                         unsigned memtype, unsigned rw)
+{
+	if (isolation_watch || (Bit32u) lin < isolation_stack_lo)
+		isolation_access(BX_CPU(cpu), (Bit32u) lin, len, rw);
 }

@@ -27,6 +27,9 @@ void bx_instr_after_execution(unsigned cpu, bxInstruction_c *i);
 
 void bx_instr_outp(Bit16u addr, unsigned len, unsigned val);
 
+void bx_instr_lin_access(unsigned cpu, bx_address lin, bx_address phy, unsigned len,
+                         unsigned memtype, unsigned rw);
+
 #define BX_INSTR_INIT_ENV()                 bx_instr_init_env()
 #define BX_INSTR_EXIT_ENV()                 bx_instr_exit_env()
 #define BX_INSTR_INITIALIZE(cpu_id)
@@ -61,7 +64,8 @@ void bx_instr_outp(Bit16u addr, unsigned len, unsigned val);
 #define BX_INSTR_AFTER_EXECUTION(cpu_id, i)  bx_instr_after_execution(cpu_id, i)
 #define BX_INSTR_REPEAT_ITERATION(cpu_id, i)
 
-#define BX_INSTR_LIN_ACCESS(cpu_id, lin, phy, len, memtype, rw)
+#define BX_INSTR_LIN_ACCESS(cpu_id, lin, phy, len, memtype, rw) \
+                bx_instr_lin_access(cpu_id, lin, phy, len, memtype, rw)
 #define BX_INSTR_PHY_ACCESS(cpu_id, phy, len, memtype, rw)
 
 #define BX_INSTR_INP(addr, len)

@@ -15,7 +15,7 @@
 
 #include "bounce.h"
 
-#define TRACE_VERSION 1
+#define TRACE_VERSION 2
 #define BUFSIZE (4 << 20)
 
 bool trace_on;
@@ -63,7 +63,7 @@ void trace_text(const char *s)
 
 void trace_event(const char *kind, const char *fmt, ...)
 {
-	char line[512];
+	char line[1100];   // an escaped 240-byte label is 960
 	int n = snprintf(line, sizeof line, FMT_LL "u %s ", trace_icount(), kind);
 	va_list ap;
 	va_start(ap, fmt);

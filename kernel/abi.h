@@ -27,8 +27,9 @@
 #define SYS_window_move 13  /* (va)                       -> 0                    */
 #define SYS_canary      14  /* ()                         -> the kernel's canary word */
 #define SYS_getppid     15  /* ()                         -> parent pid           */
-#define SYS_mark        16  /* (const char *label)        -> 0   a MARK event in the instrumentation log */
+#define SYS_mark        16  /* (const char *label)        -> 0   a UMARK event in the instrumentation log */
 #define SYS_copybench   17  /* (op, buf, len)             -> 0   copy through a kernel buffer (benchmarks) */
+#define SYS_log         18  /* (const char *line)         -> bytes kept: a line in the kernel's message ring */
 /* Descriptors and messages (docs/capabilities.md, docs/ipc.md). */
 #define SYS_cap_info    19  /* (fd, struct cap_info *)    -> 0                    */
 #define SYS_cap_alloc   20  /* (quota fd, order)          -> fd of a 2^order-page block */
@@ -50,6 +51,9 @@
 #define COPYBENCH_OUT    1  /* copyout(scratch -> buf)                 */
 #define COPYBENCH_MEMCPY 2  /* memcpy(scratch -> scratch2): the floor  */
 #define COPYBENCH_MAX 4096
+
+/* SYS_log keeps at most LOG_MAX bytes of a line; the rest is cut. */
+#define LOG_MAX 160
 
 /* Errors (Linux's numbers, so strerror tables elsewhere agree). */
 #define ESRCH    3

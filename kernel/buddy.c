@@ -8,6 +8,7 @@
 // the order-k block at frame number f is f ^ 2^k.
 
 #include "buddy.h"
+#include "kassert.h"
 
 enum frame_state {
 	RESERVED,   // never released (order 0)
@@ -104,6 +105,24 @@ static void free_block(uint32_t i, unsigned order)
 	list_push(i, order);
 }
 
+// Release the largest block starting at pfn in one step if it lies below
+// hi and is reserved throughout: boot releases most of RAM, and page by
+// page (each merging with its buddies) that costs many instructions more.
+static int release_whole(uint32_t pfn, uint32_t hi)
+{
+	uint32_t n = 1u << BUDDY_MAX_ORDER, i = pfn - base_pfn;
+	if ((pfn & (n - 1)) || hi - pfn < n)
+		return 0;
+	for (uint32_t j = 0; j < n; j++)
+		if (frames[i + j].state != RESERVED)
+			return 0;
+	for (uint32_t j = 1; j < n; j++)
+		frames[i + j].state = TAIL;
+	counts.total_pages += n;
+	free_block(i, BUDDY_MAX_ORDER);
+	return 1;
+}
+
 void buddy_release(uint32_t lo_pa, uint32_t hi_pa)
 {
 	uint32_t lo = (lo_pa >> 12) + ((lo_pa & 0xFFF) != 0);
@@ -115,6 +134,10 @@ void buddy_release(uint32_t lo_pa, uint32_t hi_pa)
 	if (hi > base_pfn + nframes)
 		hi = base_pfn + nframes;
 	for (uint32_t pfn = lo; pfn < hi; pfn++) {
+		if (release_whole(pfn, hi)) {
+			pfn += (1u << BUDDY_MAX_ORDER) - 1;
+			continue;
+		}
 		if (frames[pfn - base_pfn].state != RESERVED)
 			continue;
 		counts.total_pages++;
@@ -200,8 +223,10 @@ void buddy_free(uint32_t pa)
 void page_ref(uint32_t pa)
 {
 	uint32_t i = page_block(pa, "page_ref: not an allocated page");
-	if (i != NIL)
-		frames[i].u.refs++;
+	if (i == NIL)
+		return;
+	KASSERT(frames[i].u.refs > 0 && frames[i].u.refs + 1 != 0);
+	frames[i].u.refs++;
 }
 
 unsigned page_unref(uint32_t pa)
@@ -209,6 +234,7 @@ unsigned page_unref(uint32_t pa)
 	uint32_t i = page_block(pa, "page_unref: not an allocated page");
 	if (i == NIL)
 		return 0;
+	KASSERT(frames[i].u.refs > 0); /* never below zero: a free block is not PAGE */
 	unsigned left = --frames[i].u.refs;
 	if (left == 0)
 		free_block(i, frames[i].order);

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include "klib.h"
 #include "debugport.h"
+#include "proc.h"
 #include "serial.h"
 #include "x86.h"
 
@@ -11,10 +12,23 @@ static void port_puts(const char *s)
 		outb(MARK_PORT, (uint8_t)*s++);
 }
 
+/* Interrupts stay off while a line or a user mark is on its way, so that
+ * another thread's (once system calls are preemptible) cannot interleave. */
 static void port_line(const char *s)
 {
+	uint32_t f = irq_save();
 	port_puts(s);
 	outb(MARK_PORT, '\n');
+	irq_restore(f);
+}
+
+/* Control bytes would end the line (the emulator takes '\r' and '\n' as
+ * line breaks) and let the rest start an announcement: they become '?'. */
+static void sanitize(char *s)
+{
+	for (; *s; s++)
+		if ((uint8_t)*s < 0x20 || *s == 0x7f)
+			*s = '?';
 }
 
 void mark(const char *label)
@@ -25,11 +39,14 @@ void mark(const char *label)
 	if (*label == '@')
 		buf[n++] = '_';
 	for (; *label && n < (int)sizeof buf - 1; label++)
-		buf[n++] = (*label == '\n') ? ' ' : *label;
+		buf[n++] = *label;
 	buf[n] = 0;
+	sanitize(buf);
 	port_line(buf);
 }
 
+/* A process name may hold any byte: a line break in it would start a
+ * second, forged announcement. */
 void announce(const char *fmt, ...)
 {
 	char buf[160];
@@ -38,7 +55,24 @@ void announce(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf + 1, sizeof buf - 1, fmt, ap);
 	va_end(ap);
+	sanitize(buf);
 	port_line(buf);
+}
+
+/* A user's label goes on its own port, framed by its length, so the
+ * emulator logs every byte literally and never parses it. */
+void mark_user(int pid, const char *label)
+{
+	size_t n = strlen(label);
+	if (n > UMARK_MAX)
+		n = UMARK_MAX;
+	uint32_t f = irq_save();
+	for (int shift = 0; shift < 32; shift += 8)
+		outb(UMARK_PORT, (uint8_t)((uint32_t)pid >> shift));
+	outb(UMARK_PORT, (uint8_t)n);
+	while (n--)
+		outb(UMARK_PORT, (uint8_t)*label++);
+	irq_restore(f);
 }
 
 static void port_hex(uint32_t v)
@@ -52,6 +86,7 @@ static void port_hex(uint32_t v)
  * the move itself); the same line announce() would write. */
 void announce_window(uint32_t cr3, uint32_t va, unsigned pages, uint32_t pa)
 {
+	uint32_t f = irq_save();
 	port_puts("@window cr3=");
 	port_hex(cr3);
 	port_puts(" va=");
@@ -60,6 +95,23 @@ void announce_window(uint32_t cr3, uint32_t va, unsigned pages, uint32_t pa)
 	outb(MARK_PORT, (uint8_t)('0' + pages));
 	port_puts(" pa=");
 	port_hex(pa);
+	outb(MARK_PORT, '\n');
+	irq_restore(f);
+}
+
+/* Sent at every thread switch that changes stacks, so it skips vsnprintf;
+ * the scheduler calls it with interrupts off. */
+void announce_stack(uint32_t lo, uint32_t hi)
+{
+	static uint32_t last_lo, last_hi;
+	if (lo == last_lo && hi == last_hi)
+		return;
+	last_lo = lo;
+	last_hi = hi;
+	port_puts("@stack lo=");
+	port_hex(lo);
+	port_puts(" hi=");
+	port_hex(hi);
 	outb(MARK_PORT, '\n');
 }
 

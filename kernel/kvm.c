@@ -59,7 +59,8 @@ void kvm_init(uint32_t top, enum layout layout)
 	dfault_tss_set_cr3((uint32_t)kernel_pgdir);
 	lcr4(rcr4() | CR4_PSE);
 	lcr3((uint32_t)kernel_pgdir);
-	lcr0(rcr0() | CR0_PG | CR0_WP);
+	/* The BIOS hands over with the caches off (CD, NW): turn them on. */
+	lcr0((rcr0() | CR0_PG | CR0_WP) & ~(CR0_CD | CR0_NW));
 }
 
 /* The shared layout: the kernel's entries, supervisor-only, in a user

@@ -16,6 +16,7 @@
 #include "debugport.h"
 #include "desc.h"
 #include "heap.h"
+#include "idle.h"
 #include "klib.h"
 #include "kvm.h"
 #include "log.h"
@@ -28,13 +29,14 @@
 #include "timer.h"
 #include "trap.h"
 
-#define HEAP_BYTES (16u << 20)
-
 struct kstats kstats;
 static struct bootinfo boot;
 
 /* Physical memory above what boot left behind: buddy metadata, the heap
- * arena, and the rest for the buddy allocator. */
+ * arena, and the rest for the buddy allocator.  The heap is half the RAM
+ * the kernel maps (in 4 MiB pages, so a round figure): the shell's Lua lives
+ * there and should have room to experiment, while processes, page tables
+ * and kernel stacks take frames from the other half (docs/memory.md). */
 static void mem_init(void)
 {
 	uint32_t base = ROUNDUP(boot.reserved_end, PGSIZE);
@@ -42,14 +44,15 @@ static void mem_init(void)
 	uint32_t npages = top / PGSIZE;
 	uint32_t meta = base;
 	uint32_t heap = ROUNDUP(meta + buddy_meta_bytes(npages), PGSIZE);
-	uint32_t free_lo = heap + HEAP_BYTES;
+	uint32_t heap_bytes = kvm_ram_top() / 2;
+	uint32_t free_lo = heap + heap_bytes;
 	if (free_lo >= top)
 		panic("not enough memory: %u KiB", top / 1024);
 	buddy_init(0, npages, (void *)meta);
 	buddy_release(free_lo, top);
-	heap_init((void *)heap, HEAP_BYTES);
+	heap_init((void *)heap, heap_bytes);
 	kprintf("memory: %u MiB RAM, kernel+modules end 0x%08x, heap 0x%08x (%u MiB), %u frames free\n",
-		top >> 20, boot.reserved_end, heap, HEAP_BYTES >> 20, (top - free_lo) / PGSIZE);
+		top >> 20, boot.reserved_end, heap, heap_bytes >> 20, (top - free_lo) / PGSIZE);
 	kprintf("memory: kernel page directory 0x%08x, copy slot 0x%08x\n", (uint32_t)kernel_pgdir,
 		copy_slot_pdx << 22);
 }
@@ -122,6 +125,7 @@ void kmain(uint32_t magic, uint32_t mbi)
 	announce("mode name=%s", kernel_layout == LAYOUT_SHARED ? "shared" : "bounce");
 	announce("kernel cr3=0x%08x idt=0x%08x gdt=0x%08x", (uint32_t)kernel_pgdir, kernel_idt_desc.base,
 		 kernel_gdt_desc.base);
+	announce("idle eip=0x%08x", (uint32_t)idle_resume);
 	mem_init();
 	canary_plant();
 	proc_init();

@@ -16,11 +16,14 @@
 #include "bootmod.h"
 #include "elf.h"
 #include "heap.h"
+#include "idle.h"
+#include "kassert.h"
 #include "klib.h"
 #include "kstack.h"
 #include "kvm.h"
 #include "log.h"
 #include "mmu.h"
+#include "segdump.h"
 #include "serial.h"
 #include "stats.h"
 #include "trap.h"
@@ -155,16 +158,22 @@ static void switch_shared(struct proc *p)
 
 static void run(struct proc *p)
 {
+	KASSERT(p->state == P_RUNNABLE);
 	curproc = p;
 	p->state = P_RUNNING;
 	kstack_top = p->kstack + p->kstack_size;
+	announce_stack(p->kstack, kstack_top);
 	if (kernel_layout == LAYOUT_SHARED)
 		switch_shared(p);
 	else if (p->as && p->as != window_current)
 		window_activate(p->as);
+	if (p->as)
+		window_check(p->as);
 	fpu_restore(p->fpu);
 	swtch(&sched_ctx, p->ctx);
 	fpu_save(p->fpu);
+	/* it left the CPU by yielding, sleeping or exiting */
+	KASSERT(p->state == P_RUNNABLE || (p->state == P_SLEEPING && p->chan) || p->state == P_ZOMBIE);
 	curproc = 0;
 }
 
@@ -193,7 +202,7 @@ void scheduler(void)
 			break;
 		}
 		if (!ran)
-			sti_hlt(), cli();
+			idle_wait();
 	}
 }
 
@@ -207,6 +216,7 @@ void yield(void)
 {
 	uint32_t f = irq_save();
 	need_resched = 0;
+	KASSERT(curproc->state == P_RUNNING);
 	curproc->state = P_RUNNABLE;
 	sched();
 	irq_restore(f);
@@ -220,9 +230,11 @@ void sched_preempt_point(void)
 
 void sleep_on(const void *chan)
 {
+	KASSERT(chan && curproc->state == P_RUNNING && !(read_eflags() & EFLAGS_IF));
 	curproc->chan = chan;
 	curproc->state = P_SLEEPING;
 	sched();
+	KASSERT(curproc->state == P_RUNNING && curproc->chan == chan);
 	curproc->chan = 0;
 }
 
@@ -468,6 +480,8 @@ void proc_kill_fault(const struct trapframe *tf, uint32_t cr2)
 {
 	kprintf("killed pid=%d name=%s vec=%u eip=0x%08x cr2=0x%08x err=0x%x\n", curproc->pid, curproc->name,
 		tf->trapno, tf->eip, cr2, tf->err);
+	if (tf->trapno != T_PF) /* there cr2 says it all */
+		seg_report(tf, curproc->as);
 	curproc->killed = 1;
 	curproc->xstatus = WAIT_KILLED | (tf->trapno & 0xFF);
 }

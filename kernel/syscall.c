@@ -9,6 +9,7 @@
 #include "debugport.h"
 #include "ipc.h"
 #include "klib.h"
+#include "log.h"
 #include "mmu.h"
 #include "proc.h"
 #include "slab.h"
@@ -99,8 +100,22 @@ static int sys_mark(struct trapframe *tf)
 	int n = copyinstr(curproc->as, label, tf->ebx, sizeof label);
 	if (n < 0)
 		return n;
-	mark(label);
+	mark_user(curproc->pid, label);
 	return 0;
+}
+
+/* Up to LOG_MAX bytes of the string; a longer one is cut (copyinstr
+ * leaves the first LOG_MAX + 1 bytes in line), an unreadable one -EFAULT. */
+static int sys_log(struct trapframe *tf)
+{
+	char line[LOG_MAX + 1];
+	int n = copyinstr(curproc->as, line, tf->ebx, sizeof line), cut = n == -EINVAL;
+	if (cut)
+		n = LOG_MAX;
+	else if (n < 0)
+		return n;
+	dmesg_user(curproc->pid, line, n, cut);
+	return n;
 }
 
 /* The same 4 KiB moved three ways, so a benchmark can compare copyin and
@@ -157,6 +172,7 @@ static int (*const calls[NSYSCALL])(struct trapframe *) = {
 	[SYS_fork] = sys_fork,       [SYS_thread] = sys_thread,       [SYS_wait] = sys_wait,
 	[SYS_window] = sys_window,   [SYS_window_move] = sys_window_move, [SYS_canary] = sys_canary,
 	[SYS_getppid] = sys_getppid, [SYS_mark] = sys_mark,     [SYS_copybench] = sys_copybench,
+	[SYS_log] = sys_log,
 	[SYS_cap_info] = sys_cap_info,   [SYS_cap_alloc] = sys_cap_alloc, [SYS_cap_split] = sys_cap_split,
 	[SYS_cap_merge] = sys_cap_merge, [SYS_cap_map] = sys_cap_map,     [SYS_cap_unmap] = sys_cap_unmap,
 	[SYS_cap_close] = sys_cap_close, [SYS_cap_slab] = sys_cap_slab,   [SYS_ep_create] = sys_ep_create,

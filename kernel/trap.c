@@ -15,6 +15,7 @@
 #include "log.h"
 #include "pic.h"
 #include "proc.h"
+#include "segdump.h"
 #include "serial.h"
 #include "stats.h"
 #include "syscall.h"
@@ -61,6 +62,7 @@ void trap_dump(const struct trapframe *tf)
 		rcr3());
 	if (tf_from_user(tf))
 		kprintf("  user esp 0x%08x ss 0x%x\n", tf->esp, tf->ss);
+	seg_report(tf, curproc ? curproc->as : 0);
 }
 
 static void irq(struct trapframe *tf)

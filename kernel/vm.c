@@ -11,6 +11,7 @@
 #include "abi.h"
 #include "buddy.h"
 #include "heap.h"
+#include "kassert.h"
 #include "klib.h"
 #include "kvm.h"
 #include "mmu.h"
@@ -139,6 +140,7 @@ int as_map_page(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
 		return err;
 	if (*pte & PTE_P)
 		return -EEXIST;
+	KASSERT(page_refcount(pa) > 0); /* never map a free frame: the caller holds a reference */
 	*pte = pa | pteflags | PTE_P | PTE_U;
 	as->pages++;
 	return 0;
@@ -210,7 +212,8 @@ static int break_cow(struct as *as, uint32_t va, uint32_t *pte)
 		if (!pa)
 			return -ENOMEM;
 		memcpy((void *)pa, (void *)old, PGSIZE);
-		page_unref(old);
+		unsigned left = page_unref(old);
+		KASSERT(left > 0); /* still mapped by another: not freed */
 		*pte = pa | (*pte & 0xFFF);
 	}
 	*pte = (*pte | PTE_W) & ~PTE_COW;

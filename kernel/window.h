@@ -32,6 +32,7 @@ int window_relocate(struct as *as);           /* to a free page the kernel picks
 int window_covers(const struct as *as, uint32_t va, uint32_t len);
 void window_activate(struct as *as);          /* the scheduler is about to run a thread of as */
 void window_announce(const struct as *as);
+void window_check(struct as *as);             /* debug build: its invariants hold (window_check.c) */
 struct trapframe;
 void window_double_fault(struct as *as, struct trapframe *tf); /* the state it interrupted, into tf */
 

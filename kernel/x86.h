@@ -38,7 +38,6 @@ static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt"); }
 /* Wait for an interrupt with interrupts enabled, atomically (sti's shadow covers hlt). */
-static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 
 static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((uint64_t)hi << 32) | lo; }
 
@@ -50,6 +49,8 @@ static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" :
 #define CR0_TS 0x00000008u
 #define CR0_NE 0x00000020u
 #define CR0_WP 0x00010000u
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
 #define CR0_PG 0x80000000u
 #define CR4_PSE 0x00000010u
 #define CR4_PGE 0x00000080u

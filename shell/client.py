@@ -10,10 +10,13 @@ history.
         the emulation. Exit status: 0 if the chunk ran without error, 1 if
         it raised one, or the status it gave to k.exit().
 
-    client.py interactive [--iso ISO] [--log LOG] [--port P]
+    client.py interactive [--iso ISO] [--log LOG] [--port P] [--connect C]
         Boot and give a line-oriented terminal (host readline history in
-        ~/.bounce_history). ":run FILE" sends a file as a frame; Ctrl-C
-        interrupts the running chunk; Ctrl-D ends the emulation. With
+        ~/.bounce_history); with --connect, boot nothing but attach to the
+        COM1 of a guest already running, on local TCP port C (make gdb).
+        ":run FILE" sends a file as a frame; Ctrl-C interrupts the running
+        chunk; Ctrl-D or Ctrl-] (then Enter) ends the emulation through the
+        shell, so the log is complete. With
         --port, other clients may run scripts in this session:
 
     client.py send FILE --port P
@@ -40,7 +43,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from shell.runner import Bochs, BochsError  # noqa: E402
+from shell.runner import QUIT_KEY, QUIT_KEYS, Bochs, BochsError  # noqa: E402
 
 PROMPT = b"bounce> "
 PROMPT2 = b">> "
@@ -181,6 +184,57 @@ def run_script(args):
 
 # -- interactive ---------------------------------------------------------------
 
+class Attached:
+    """COM1 of a guest that runs elsewhere (make gdb's QEMU), on a local
+    TCP port: what Shell needs of a Bochs (output, send, proc.poll)."""
+
+    class _Link:
+        """Stands for the emulator process: it "exits" when COM1 closes."""
+        returncode = None
+
+        def poll(self):
+            return self.returncode
+
+    def __init__(self, port, timeout=30):
+        self.output = b""
+        self.proc = self._Link()
+        self._conn = socket.create_connection(("127.0.0.1", port), timeout)
+        self._conn.settimeout(None)
+        self._reader = threading.Thread(target=self._read_loop, daemon=True)
+        self._reader.start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._conn.close()
+
+    def _read_loop(self):
+        while True:
+            try:
+                data = self._conn.recv(4096)
+            except OSError:
+                data = b""
+            if not data:
+                self.proc.returncode = 0      # the guest's own status is not seen here
+                return
+            self.output += data
+
+    def send(self, data):
+        self._conn.sendall(data)
+
+    def wait(self, timeout=None):
+        self._reader.join(timeout)
+        return self.proc.returncode
+
+    def quit(self, timeout=30):
+        """Leave as Bochs.quit does: the shell ends the emulation."""
+        try:
+            self.send(QUIT_KEYS)
+        except OSError:
+            pass
+        return self.wait(timeout)
+
 class Session:
     """An interactive session; a lock keeps the terminal and remote
     scripts (--port) from talking to the shell at the same time."""
@@ -214,7 +268,11 @@ def interactive(args):
         readline.read_history_file(history)
     except OSError:
         pass
-    with Bochs(args.iso, log=args.log, timeout=10 ** 9) as vm:
+    if args.connect:
+        print(f"client: attached to COM1 on port {args.connect}; the prompt comes when "
+              f"the guest reaches it (`continue` in gdb)")
+    with (Attached(args.connect) if args.connect else
+          Bochs(args.iso, log=args.log, timeout=10 ** 9)) as vm:
         session = Session(vm)
         sh = session.sh
         if args.port:
@@ -226,9 +284,10 @@ def interactive(args):
             try:
                 text = input(prompt)
             except EOFError:
-                vm.send(b"k.exit(0)\n")
+                text = QUIT_KEY.decode()
+            if QUIT_KEY.decode() in text:
                 print()
-                return vm.wait(30)
+                return vm.quit()
             with session.lock:
                 try:
                     if text.startswith(":run "):
@@ -272,6 +331,8 @@ def main():
     s.add_argument("file")
     i = sub.add_parser("interactive", help="boot and open a terminal on the shell")
     i.add_argument("--port", type=int, help="also accept scripts on this local TCP port")
+    i.add_argument("--connect", type=int, metavar="PORT",
+                   help="attach to a running guest's COM1 on this local TCP port (make gdb)")
     for p in (s, i):
         p.add_argument("--iso", default=os.path.join(ROOT, "build", "bounce.iso"))
         p.add_argument("--log", help="instrumentation event log (BOUNCE_TRACE)")

@@ -2,12 +2,17 @@
  *
  * Keys: printable bytes insert at the cursor; Backspace (BS or DEL) deletes
  * before it; Left/Right (ESC [ D / ESC [ C, or Ctrl-B / Ctrl-F) move it;
- * Home/End (ESC [ H / ESC [ F, Ctrl-A / Ctrl-E) jump; Up/Down (ESC [ A /
- * ESC [ B, or Ctrl-P / Ctrl-N) walk the history; CR or LF (CR LF counts as
- * one) ends the line.  Typing at the end of the line echoes just the byte,
- * so pasted or scripted input costs no redraws; any other change redraws
- * the line with ANSI sequences.
+ * Home/End (ESC [ H / ESC [ F, ESC O H / ESC O F, ESC [ 1 ~ / ESC [ 4 ~,
+ * ESC [ 7 ~ / ESC [ 8 ~: terminals disagree; Ctrl-A / Ctrl-E) jump; Delete
+ * (ESC [ 3 ~) deletes under the cursor; Ctrl-U, Ctrl-K kill to the start,
+ * to the end; Ctrl-W kills the word before the cursor; Up/Down (ESC [ A /
+ * ESC [ B, or Ctrl-P / Ctrl-N) walk the history; Tab completes through the
+ * complete callback (a second Tab lists the candidates); CR or LF (CR LF
+ * counts as one) ends the line.  Typing at the end of the line echoes just
+ * the bytes, so pasted or scripted input costs no redraws; any other change
+ * redraws the line with ANSI sequences.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,17 +86,43 @@ static void browse_to(struct lineedit *le, unsigned back)
 	redraw(le);
 }
 
-static void insert(struct lineedit *le, char c)
+/* Insert n bytes at the cursor, as many as fit. */
+static void insert(struct lineedit *le, const char *s, size_t n)
 {
-	if (le->len + 1 >= LE_MAX)
+	if (n > LE_MAX - 1 - le->len)
+		n = LE_MAX - 1 - le->len;
+	if (n == 0)
 		return;
-	memmove(le->line + le->cursor + 1, le->line + le->cursor, le->len - le->cursor + 1);
-	le->line[le->cursor++] = c;
-	le->len++;
+	memmove(le->line + le->cursor + n, le->line + le->cursor, le->len - le->cursor + 1);
+	memcpy(le->line + le->cursor, s, n);
+	le->cursor += n;
+	le->len += n;
 	if (le->cursor == le->len)
-		le->write(&c, 1);
+		le->write(s, n);
 	else
 		redraw(le);
+}
+
+/* Delete line[from, to) and leave the cursor at from. */
+static void erase(struct lineedit *le, size_t from, size_t to)
+{
+	if (from >= to)
+		return;
+	memmove(le->line + from, le->line + to, le->len - to + 1);
+	le->len -= to - from;
+	le->cursor = from;
+	redraw(le);
+}
+
+/* Where the word before the cursor starts: blanks, then non-blanks, as a shell's Ctrl-W. */
+static size_t word_start(const struct lineedit *le)
+{
+	size_t i = le->cursor;
+	while (i > 0 && isspace((unsigned char)le->line[i - 1]))
+		i--;
+	while (i > 0 && !isspace((unsigned char)le->line[i - 1]))
+		i--;
+	return i;
 }
 
 static void backspace(struct lineedit *le)
@@ -115,6 +146,64 @@ static void move_to(struct lineedit *le, size_t cursor)
 	redraw(le);
 }
 
+/* Bytes of a name that Tab completes: Lua identifiers and field or method paths. */
+static int name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == ':';
+}
+
+void le_candidate(struct lineedit *le, const char *name)
+{
+	const char *stem = le->line + le->cursor - le->stem_len;
+	size_t n = strlen(name);
+	if (n >= LE_MAX || strncmp(name, stem, le->stem_len) != 0)
+		return;
+	if (le->listing) {
+		put(le, le->ncandidates == 0 ? "\n" : "  ");
+		put(le, name);
+	} else if (le->ncandidates == 0) {
+		memcpy(le->common, name, n + 1);
+	} else {
+		size_t i = 0;
+		while (le->common[i] != '\0' && le->common[i] == name[i])
+			i++;
+		le->common[i] = '\0';
+	}
+	le->ncandidates++;
+}
+
+/* Tab: extend the name before the cursor by what all candidates share; if
+ * the previous key was a Tab that left it ambiguous, list them instead.
+ * Without a name (indentation) or a callback, a Tab is a tab. */
+static void tab(struct lineedit *le, int again)
+{
+	size_t start = le->cursor;
+	while (start > 0 && name_char(le->line[start - 1]))
+		start--;
+	if (le->complete == NULL || start == le->cursor) {
+		insert(le, "\t", 1);
+		return;
+	}
+	le->stem_len = 0;
+	while (le->stem_len < le->cursor - start &&
+	       strchr(".:", le->line[le->cursor - le->stem_len - 1]) == NULL)
+		le->stem_len++;
+	le->ncandidates = 0;
+	le->listing = again;
+	le->complete(le, le->line + start, le->cursor - start);
+	le->listing = 0;
+	if (again) {
+		if (le->ncandidates > 0) {
+			put(le, "\n");
+			redraw(le);
+		}
+		return;
+	}
+	if (le->ncandidates > 0)
+		insert(le, le->common + le->stem_len, strlen(le->common) - le->stem_len);
+	le->tabbed = le->ncandidates > 1;
+}
+
 /* The final byte of ESC [ x or ESC O x. */
 static void escape_key(struct lineedit *le, int c)
 {
@@ -128,21 +217,41 @@ static void escape_key(struct lineedit *le, int c)
 	}
 }
 
+/* ESC [ n ~, the VT220 editing keys. */
+static void tilde_key(struct lineedit *le, unsigned n)
+{
+	switch (n) {
+	case 1: case 7: move_to(le, 0); break;
+	case 4: case 8: move_to(le, le->len); break;
+	case 3: erase(le, le->cursor, le->cursor < le->len ? le->cursor + 1 : le->cursor); break;
+	}
+}
+
 enum le_result le_feed(struct lineedit *le, int c)
 {
-	int after_cr = le->after_cr;
+	int after_cr = le->after_cr, tabbed = le->tabbed;
 	le->after_cr = 0;
+	le->tabbed = 0;
 	if (le->escape == 1) {
 		le->escape = (c == '[' || c == 'O') ? 2 : 0;
+		le->esc_param = 0;
 		return LE_MORE;
 	}
-	if (le->escape == 2) {
-		if (c >= '0' && c <= '9')    /* parameters, e.g. ESC [ 1 ; 5 C */
+	if (le->escape >= 2) {    /* 2: in the first parameter, 3: in later ones */
+		if (c >= '0' && c <= '9') {
+			if (le->escape == 2 && le->esc_param < 1000)
+				le->esc_param = le->esc_param * 10 + (unsigned)(c - '0');
 			return LE_MORE;
-		if (c == ';')
+		}
+		if (c == ';') {       /* e.g. ESC [ 1 ; 5 C: modifiers are ignored */
+			le->escape = 3;
 			return LE_MORE;
+		}
 		le->escape = 0;
-		escape_key(le, c);
+		if (c == '~')
+			tilde_key(le, le->esc_param);
+		else
+			escape_key(le, c);
 		return LE_MORE;
 	}
 	switch (c) {
@@ -162,9 +271,15 @@ enum le_result le_feed(struct lineedit *le, int c)
 	case CTRL('F'): escape_key(le, 'C'); break;
 	case CTRL('P'): escape_key(le, 'A'); break;
 	case CTRL('N'): escape_key(le, 'B'); break;
+	case CTRL('U'): erase(le, 0, le->cursor); break;
+	case CTRL('K'): erase(le, le->cursor, le->len); break;
+	case CTRL('W'): erase(le, word_start(le), le->cursor); break;
+	case '\t': tab(le, tabbed); break;
 	default:
-		if (c >= 0x20 || c == '\t')
-			insert(le, (char)c);
+		if (c >= 0x20) {
+			char b = (char)c;
+			insert(le, &b, 1);
+		}
 	}
 	return LE_MORE;
 }

@@ -16,6 +16,12 @@ enum le_result { LE_MORE, LE_DONE };
 
 struct lineedit {
 	void (*write)(const char *s, size_t n);
+	/* Tab completion (NULL: Tab inserts a tab).  Called with the word before
+	 * the cursor (letters, digits, _ . :); it calls le_candidate with each
+	 * name that could end it, i.e. that begins with the word's last part
+	 * (after the last . or :). */
+	void (*complete)(struct lineedit *le, const char *word, size_t len);
+	void *complete_arg;         /* for the callback's own use */
 	const char *prompt;
 	char line[LE_MAX];          /* the line being edited, NUL-terminated */
 	size_t len, cursor;
@@ -24,6 +30,14 @@ struct lineedit {
 	unsigned browse;            /* how far back up/down has gone; 0 = the new line */
 	char draft[LE_MAX];         /* the new line, kept while browsing history */
 	int escape;                 /* bytes of an ESC [ x sequence seen so far */
+	unsigned esc_param;         /* its first number, as in ESC [ 3 ~ */
+	int tabbed;                 /* the last key was a Tab that left the word ambiguous */
+	/* Completion in progress: the candidates' common prefix and count, or,
+	 * when listing, the candidates printed so far. */
+	char common[LE_MAX];
+	unsigned ncandidates;
+	size_t stem_len;            /* the word's last part, which candidates begin with */
+	int listing;
 	int after_cr;               /* last byte ended a line with CR: a following LF is part of it */
 };
 
@@ -34,5 +48,7 @@ void le_start(struct lineedit *le, const char *prompt);
 enum le_result le_feed(struct lineedit *le, int c);
 /* Remember a line for up/down (empty lines and repeats are skipped). */
 void le_remember(struct lineedit *le, const char *line);
+/* Offer one completion; only valid inside the complete callback. */
+void le_candidate(struct lineedit *le, const char *name);
 
 #endif

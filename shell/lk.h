@@ -23,9 +23,17 @@ void lk_open(lua_State *L);
 void lk_register(lua_State *L, const char *part, const struct kfunc *funcs);
 
 /* Make global `name` a printing variant of k[part][fname] (seed 002's
- * monitor commands): the same C function, for which lk_verbose is true. */
+ * monitor commands): the same C function, for which lk_verbose is true,
+ * whose results are marked shown. */
 void lk_alias(lua_State *L, const char *name, const char *part, const char *fname);
 int lk_verbose(lua_State *L);
+/* Record usage text for help(f), listed with the k library. */
+void lk_describe(lua_State *L, const char *global, const char *usage);
+
+/* Values a line at the prompt has already printed (registry[LK_SHOWN] is a
+ * set the REPL renews for each line): the prompt does not echo them. */
+#define LK_SHOWN "k.shown"
+void lk_shown(lua_State *L, int idx);
 
 /* Argument checks that raise clear Lua errors. */
 uint32_t lk_checkaddr(lua_State *L, int arg);            /* an address: integer in [0, 0xffffffff] */

@@ -33,11 +33,30 @@ static int k_exit(lua_State *L)
 	machine_exit((int)status);
 }
 
+/* Where the last n lines of buf[0, len) start (a final newline ends the
+ * last line, it does not start another). */
+static size_t last_lines(const char *buf, size_t len, lua_Integer n)
+{
+	size_t i = len > 0 && buf[len - 1] == '\n' ? len - 1 : len;
+	if (n == 0)
+		return len;
+	while (i > 0) {
+		if (buf[i - 1] == '\n' && --n == 0)
+			return i;
+		i--;
+	}
+	return 0;
+}
+
 static int k_dmesg(lua_State *L)
 {
-	luaL_Buffer b;
-	char *buf = luaL_buffinitsize(L, &b, DMESG_MAX);
-	luaL_pushresultsize(&b, dmesg_read(buf, DMESG_MAX));
+	int all = lua_isnoneornil(L, 1);
+	lua_Integer n = luaL_optinteger(L, 1, 0);
+	luaL_argcheck(L, n >= 0, 1, "line count must be >= 0");
+	char *buf = lua_newuserdatauv(L, DMESG_MAX, 0);
+	size_t len = dmesg_read(buf, DMESG_MAX);
+	size_t start = all ? 0 : last_lines(buf, len, n);
+	lua_pushlstring(L, buf + start, len - start);
 	return 1;
 }
 
@@ -115,12 +134,19 @@ static int memused(lua_State *L)
 
 static const struct kfunc sys_funcs[] = {
 	{ "stats", k_stats, "k.stats() -> {entries=, syscalls=, cr3_loads=, window_moves=, page_faults=, ticks=}" },
-	{ "dmesg", k_dmesg, "k.dmesg() -> the kernel message ring, oldest first" },
+	{ "dmesg", k_dmesg, "k.dmesg([n]) -> the kernel message ring, oldest first (its last n lines)" },
 	{ "mark", k_mark, "k.mark(label) -- a MARK event with this label in the instrumentation log" },
 	{ "exit", k_exit, "k.exit([status]) -- end the emulation; Bochs exits with status (0..255)" },
 	{ "canary", canary, "k.canary() -> true if every copy of the kernel's canary (data, heap) is intact" },
 	{ NULL, NULL, NULL },
 };
+
+static int shown(lua_State *L)
+{
+	for (int i = 1; i <= lua_gettop(L); i++)
+		lk_shown(L, i);
+	return lua_gettop(L);
+}
 
 static const struct kfunc shell_funcs[] = {
 	{ "budget", budget, "k.shell.budget([n]) -> old budget; VM instructions a chunk may run (0 = unlimited)" },
@@ -128,6 +154,7 @@ static const struct kfunc shell_funcs[] = {
 	{ "memused", memused, "k.shell.memused() -> bytes Lua holds now" },
 	{ "stack", stack, "k.shell.stack([reset]) -> used, size: the deepest the shell's kernel stack has been (since a reset), in bytes, and its size" },
 	{ "overflow", overflow, "k.shell.overflow() -- recurse in C past the stack's end: the guard stops the kernel (a test of it)" },
+	{ "shown", shown, "k.shell.shown(...) -> its arguments, marked as printed: the prompt does not echo them" },
 	{ NULL, NULL, NULL },
 };
 

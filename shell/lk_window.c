@@ -8,6 +8,7 @@
 
 #include "lk.h"
 #include "lk_as.h"
+#include "proc.h"
 #include "stats.h"
 #include "vm.h"
 #include "window.h"
@@ -43,10 +44,24 @@ static int move(lua_State *L)
 	return 2;
 }
 
+/* The lowest pid of a live process running in as, or 0. */
+static int pid_of(const struct as *as)
+{
+	int pid = 0;
+	for (struct proc *p = proctab; p < proctab + NPROC; p++)
+		if (p->as == as && p->state != P_UNUSED && p->state != P_ZOMBIE &&
+		    (pid == 0 || p->pid < pid))
+			pid = p->pid;
+	return pid;
+}
+
 static int info(lua_State *L)
 {
 	struct as *as = target(L, 1);
-	lua_createtable(L, 0, 8);
+	int pid = pid_of(as);
+	lua_createtable(L, 0, 9);
+	if (pid != 0)
+		lk_setint(L, "pid", pid);
 	lk_setint(L, "va", as->win.va);
 	lk_setint(L, "pa", as->win.pa);
 	lk_setint(L, "cr3", as->pgdir);
@@ -71,7 +86,7 @@ static int moves(lua_State *L)
 
 static const struct kfunc window_funcs[] = {
 	{ "where", where, "k.window.where([pid]) -> va of the window (default: the last address space run)" },
-	{ "info", info, "k.window.info([pid]) -> {va=, pa=, cr3=, idt=, gdt=, tss=, moves=}: where the CPU finds its tables in user mode" },
+	{ "info", info, "k.window.info([pid]) -> {pid=, va=, pa=, cr3=, idt=, gdt=, tss=, moves=}: where the CPU finds its tables in user mode" },
 	{ "move", move, "k.window.move(va [, pid]) -> true, or nil and why" },
 	{ "pages", pages, "k.window.pages() -> K, the window's size in pages" },
 	{ "moves", moves, "k.window.moves([pid]) -> window moves so far (all, or of pid's address space)" },

@@ -5,6 +5,10 @@
  * leading directory is ignored, so "scripts/lua/walk.lua" works too);
  * require("walk") runs "walk.lua" once and caches its result in the
  * registry's _LOADED table, as Lua's package library does.
+ *
+ * help() reads the scripts' own comments (lmods.h): a script documents
+ * itself in its first comment ("-- name.lua — what it does") and each
+ * helper it defines in "--- " lines just above the definition.
  */
 #include <string.h>
 
@@ -13,6 +17,10 @@
 
 #include "bootmod.h"
 #include "lmods.h"
+#include "lport.h"
+
+#define DASH " \xe2\x80\x94 "   /* " — " in UTF-8, after the name on a script's first line */
+#define DOC "--- "
 
 static const char *base_name(const char *path)
 {
@@ -98,4 +106,86 @@ void lmods_open(lua_State *L)
 	lua_pushglobaltable(L);
 	luaL_setfuncs(L, funcs, 0);
 	lua_pop(L, 1);
+}
+
+/* The next line in [*p, end) as s, n (without its newline); 0 at the end. */
+static int next_line(const char **p, const char *end, const char **s, size_t *n)
+{
+	if (*p >= end)
+		return 0;
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	*s = *p;
+	*n = (size_t)((nl ? nl : end) - *p);
+	*p = nl ? nl + 1 : end;
+	return 1;
+}
+
+static int starts(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+	return n >= k && memcmp(s, prefix, k) == 0;
+}
+
+static int is_script(const struct bootmod *m)
+{
+	size_t n = strlen(m->name);
+	return n > 4 && strcmp(m->name + n - 4, ".lua") == 0;
+}
+
+/* "name.lua -- <its first comment>", then its helpers' lines, indented. */
+static void script_help(const struct bootmod *m)
+{
+	const char *p = (const char *)m->data, *end = p + m->len, *s;
+	size_t n, skip = strlen(m->name) + strlen(DASH);
+	int first = 1, summary = 1;
+	lport_puts(m->name);
+	lport_puts(" --");
+	while (next_line(&p, end, &s, &n)) {
+		if (summary && starts(s, n, "-- ")) {
+			s += 3, n -= 3;
+			if (first && n >= skip && memcmp(s, m->name, strlen(m->name)) == 0 &&
+			    memcmp(s + strlen(m->name), DASH, strlen(DASH)) == 0)
+				s += skip, n -= skip;
+			first = 0;
+			lport_puts(" ");
+			lport_write(s, n);
+			continue;
+		}
+		if (summary)
+			lport_puts("\n");
+		summary = 0;
+		if (starts(s, n, DOC)) {
+			lport_puts("  ");
+			lport_write(s + strlen(DOC), n - strlen(DOC));
+			lport_puts("\n");
+		}
+	}
+	if (summary)
+		lport_puts("\n");
+}
+
+void lmods_help(void)
+{
+	lport_puts("Scripts in the ISO: dofile(\"name.lua\") runs one, require(\"name\") runs it once:\n");
+	for (int i = 0; i < bootmod_count(); i++)
+		if (is_script(bootmod_at(i)))
+			script_help(bootmod_at(i));
+}
+
+int lmods_doc(const char *name, int line)
+{
+	const struct bootmod *m = bootmod_find(base_name(name));
+	if (m == NULL)
+		return 0;
+	const char *p = (const char *)m->data, *end = p + m->len, *s, *run = NULL;
+	size_t n;
+	for (int i = 1; i < line && next_line(&p, end, &s, &n); i++)
+		run = !starts(s, n, DOC) ? NULL : run ? run : s;
+	if (run == NULL)
+		return 0;
+	for (p = run; next_line(&p, end, &s, &n) && starts(s, n, DOC);) {
+		lport_write(s + strlen(DOC), n - strlen(DOC));
+		lport_puts("\n");
+	}
+	return 1;
 }

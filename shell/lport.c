@@ -16,6 +16,7 @@
 #include "lualib.h"
 
 #include "heap.h"
+#include "klib.h"
 #include "log.h"
 #include "lport.h"
 #include "lmods.h"
@@ -153,7 +154,9 @@ lua_State *lport_newstate(void)
 {
 	struct heap_info heap;
 	heap_info(&heap);
-	lim.cap = heap.arena / LPORT_MEMCAP_SHARE;   /* the rest stays for the kernel */
+	/* The arena is the heap less a header; the heap is whole MiB, so the
+	 * cap is an exact share of it.  The rest stays for the kernel. */
+	lim.cap = ROUNDUP(heap.arena, (size_t)1 << 20) / 4 * LPORT_MEMCAP_QUARTERS;
 	lua_State *L = lua_newstate(alloc, NULL);
 	if (L == NULL)
 		panic("Lua: cannot create a state");

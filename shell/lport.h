@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include "lua.h"
 
-#define LPORT_MEMCAP_SHARE 2   /* by default Lua may hold 1/2 of the kernel heap */
+#define LPORT_MEMCAP_QUARTERS 3   /* by default Lua may hold 3/4 of the kernel heap */
 #define LPORT_DEFAULT_BUDGET 20000000ull   /* VM instructions per chunk (about 30 s of Bochs) */
 
 /* A fresh state with the standard libraries the shell offers, io.write,

@@ -14,12 +14,14 @@
  * one chunk named "=script"; then the shell prints a trailer line,
  * 0x02 "DONE ok" or 0x02 "DONE err <first line of the error>".
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lua.h"
 #include "lauxlib.h"
+#include "lualib.h"
 
 #include "heap.h"
 #include "lineedit.h"
@@ -74,6 +76,75 @@ static enum input read_line(const char *prompt)
 	}
 }
 
+static int is_identifier(const char *s)
+{
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return 0;
+	while (*++s)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* Tab completion from the Lua state (lineedit.h's complete callback, run
+ * protected).  The word's parts before the last are looked up from the
+ * globals with raw gets, so no metamethod runs on a key press; the names
+ * offered are the identifier keys of the table they lead to, sorted. */
+static int complete_in_lua(lua_State *L)
+{
+	struct lineedit *e = lua_touserdata(L, 1);
+	const char *word = lua_touserdata(L, 2);
+	const char *end = word + lua_tointeger(L, 3);
+	lua_pushglobaltable(L);
+	for (const char *part = word;;) {
+		const char *sep = part;
+		while (sep < end && *sep != '.' && *sep != ':')
+			sep++;
+		if (sep == end)
+			break;
+		if (!lua_istable(L, -1))
+			return 0;
+		lua_pushlstring(L, part, (size_t)(sep - part));
+		lua_rawget(L, -2);
+		part = sep + 1;
+	}
+	if (!lua_istable(L, -1))
+		return 0;
+	lua_newtable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -3)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING && is_identifier(lua_tostring(L, -1))) {
+			lua_pushvalue(L, -1);
+			lua_rawseti(L, -3, luaL_len(L, -3) + 1);
+		}
+	}
+	luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	lua_getfield(L, -1, LUA_TABLIBNAME);
+	lua_getfield(L, -1, "sort");
+	lua_pushvalue(L, -4);
+	lua_call(L, 1, 0);
+	lua_pop(L, 2);
+	lua_Integer n = luaL_len(L, -1);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		le_candidate(e, lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+static void complete(struct lineedit *e, const char *word, size_t len)
+{
+	lua_State *L = e->complete_arg;
+	lua_pushcfunction(L, complete_in_lua);
+	lua_pushlightuserdata(L, e);
+	lua_pushlightuserdata(L, (void *)word);
+	lua_pushinteger(L, (lua_Integer)len);
+	if (lua_pcall(L, 3, 0, 0) != LUA_OK)
+		lua_pop(L, 1);    /* no memory to list names: no completion */
+}
+
 /* lua.c's message handler: the error (or its __tostring) plus a traceback. */
 static int msghandler(lua_State *L)
 {
@@ -110,11 +181,32 @@ static void report(lua_State *L, int status)
 	lua_pop(L, 1);
 }
 
-/* Print whatever a line returned, with the global print. */
+/* Whether the line's results (1..n) were all printed already (lk.h's
+ * LK_SHOWN: the monitor-style globals and explain print their result). */
+static int all_shown(lua_State *L, int n)
+{
+	int shown = 0;
+	if (lua_getfield(L, LUA_REGISTRYINDEX, LK_SHOWN) != LUA_TTABLE)
+		n = 0;
+	for (int i = 1; i <= n; i++) {
+		if (lua_isnil(L, i))
+			continue;
+		lua_pushvalue(L, i);
+		shown = lua_rawget(L, -2) != LUA_TNIL;
+		lua_pop(L, 1);
+		if (!shown)
+			break;
+	}
+	lua_pop(L, 1);
+	return shown;
+}
+
+/* Print whatever a line returned, with the global print, unless it has
+ * been printed already. */
 static void print_results(lua_State *L)
 {
 	int n = lua_gettop(L);
-	if (n == 0)
+	if (n == 0 || all_shown(L, n))
 		return;
 	luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
 	lua_getglobal(L, "print");
@@ -189,6 +281,8 @@ static void repl_once(lua_State *L)
 			status = multi_line(L, &in);
 		if (status >= 0) {
 			lua_remove(L, 1);
+			lua_newtable(L);          /* what this line prints (LK_SHOWN) */
+			lua_setfield(L, LUA_REGISTRYINDEX, LK_SHOWN);
 			if (status == LUA_OK)
 				status = docall(L, 0, LUA_MULTRET);
 			if (status == LUA_OK)
@@ -202,20 +296,39 @@ static void repl_once(lua_State *L)
 		run_frame(L);
 }
 
+/* The length a frame may announce: no more than the kernel heap holds, so
+ * "len + 1" cannot wrap and a hostile length cannot keep the shell reading. */
+#define FRAME_MAX (16u << 20)
+
+/* A Ctrl-C while a frame arrives abandons it (the host stopped sending). */
+static int frame_interrupted(void)
+{
+	if (!serial_break)
+		return 0;
+	serial_break = 0;
+	return 1;
+}
+
 /* The payload of a frame, unescaped, in a kernel buffer of *len bytes
- * (NULL if the header is malformed or the heap is short; the payload is
- * consumed either way). */
+ * (NULL if the header is malformed, the heap is short or Ctrl-C came; the
+ * payload of a well-formed header is consumed unless Ctrl-C came). */
 static char *read_frame(size_t *len, const char **why)
 {
 	char header[32];
 	size_t n = 0;
 	int c;
-	while ((c = next_byte()) != '\n')
+	while ((c = next_byte()) != '\n') {
+		if (frame_interrupted()) {
+			*why = "frame interrupted";
+			return NULL;
+		}
 		if (n < sizeof header - 1)
 			header[n++] = (char)c;
+	}
 	header[n] = '\0';
 	char *end;
-	if (strncmp(header, "SCRIPT ", 7) != 0 || (*len = strtoul(header + 7, &end, 10), *end != '\0')) {
+	if (strncmp(header, "SCRIPT ", 7) != 0 || header[7] < '0' || header[7] > '9' ||
+	    (*len = strtoul(header + 7, &end, 10), *end != '\0') || *len > FRAME_MAX) {
 		*why = "malformed frame header";
 		return NULL;
 	}
@@ -224,6 +337,11 @@ static char *read_frame(size_t *len, const char **why)
 		c = next_byte();
 		if (c == FRAME_ESCAPE)
 			c = next_byte() - 0x40;
+		if (frame_interrupted()) {
+			kfree(buf);
+			*why = "frame interrupted";
+			return NULL;
+		}
 		if (buf)
 			buf[i] = (char)c;
 	}
@@ -282,6 +400,8 @@ void shell_main(void)
 	lua_State *L = lport_newstate();
 	lk_open(L);
 	le_init(&le, lport_write);
+	le.complete = complete;
+	le.complete_arg = L;
 	lport_puts(LUA_RELEASE " in the Bounce kernel.  help() lists the k library.\n");
 	for (;;) {
 		lua_pushcfunction(L, repl);

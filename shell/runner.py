@@ -33,6 +33,24 @@ DEFAULT_BOCHS = os.path.join(ROOT, "build", "bochs", "bochs")
 DEFAULT_BOCHSRC = os.path.join(ROOT, "bochsrc")
 CONNECT_TIMEOUT = 30     # seconds for Bochs to start and reach COM1
 QUIT_KEY = b"\x1d"       # Ctrl-] leaves an interactive session
+QUIT_TIMEOUT = 30        # seconds the kernel has to exit when asked to
+# Leaving: Ctrl-C ends a running chunk (or cancels the line being typed),
+# then the shell ends the emulation through the exit port.
+QUIT_KEYS = b"\x03" + b"k.exit(0)\n"
+
+
+def kernel_build():
+    """Where the kernel (kernel/bounce.elf) and its ISOs are: build/, or
+    $BOUNCE_KBUILD (`make test-debug` sets it to build/debug/, so the
+    system tests run unchanged against the DEBUG=1 kernel)."""
+    return os.path.abspath(os.environ.get("BOUNCE_KBUILD") or os.path.join(ROOT, "build"))
+
+
+def kernel_iso(iso):
+    """iso, or its namesake in kernel_build() if it is one of build/'s."""
+    if os.path.dirname(iso) != os.path.join(ROOT, "build"):
+        return iso
+    return os.path.join(kernel_build(), os.path.basename(iso))
 
 
 class BochsError(RuntimeError):
@@ -42,7 +60,7 @@ class BochsError(RuntimeError):
 class Bochs:
     def __init__(self, iso, log=None, timeout=120, bochs=DEFAULT_BOCHS,
                  bochsrc=DEFAULT_BOCHSRC, env=None):
-        self.iso = os.path.abspath(iso)
+        self.iso = kernel_iso(os.path.abspath(iso))
         self.log = os.path.abspath(log) if log else None
         self.timeout = timeout
         self.bochs = bochs
@@ -153,6 +171,24 @@ class Bochs:
             self.proc.kill()
             self.proc.wait()
 
+    def quit(self, timeout=QUIT_TIMEOUT):
+        """Leave cleanly: ask the shell to end the emulation (QUIT_KEYS), so
+        the module writes the log's trailer; kill Bochs only if the kernel
+        does not answer in time.  Returns Bochs's exit status."""
+        if self.proc.poll() is None:
+            try:
+                self.send(QUIT_KEYS)
+            except OSError:
+                pass
+        try:
+            status = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._kill()
+            status = self.proc.returncode
+        if self._reader is not None:
+            self._reader.join(2)
+        return status
+
     def close(self):
         self._kill()
         for s in (self._conn, self._listener):
@@ -216,7 +252,8 @@ def echo_output(b, shown):
 
 def interactive(b):
     """Terminal <-> COM1 until Bochs exits (its status) or the user types
-    Ctrl-] (None)."""
+    Ctrl-] (None; Bochs has been asked to exit through the shell, so the
+    log is complete)."""
     import termios
     import tty
     fd = sys.stdin.fileno()
@@ -236,6 +273,8 @@ def interactive(b):
                 data = os.read(fd, 1024)
                 if QUIT_KEY in data:
                     b.send(data.split(QUIT_KEY)[0])
+                    b.quit()
+                    echo_output(b, shown)
                     return None
                 b.send(data)
         status = b.wait(5)

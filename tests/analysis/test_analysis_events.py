@@ -60,8 +60,8 @@ def test_bad_header_and_version(tmp_path):
     p.write_text("hello\n")
     with pytest.raises(LogFormatError, match="not a bounce trace"):
         read_all(str(p))
-    p.write_text("# bounce-trace 2\n1 EXIT status=0\n")
-    with pytest.raises(LogFormatError, match="unsupported trace version '2'") as err:
+    p.write_text("# bounce-trace 3\n1 EXIT status=0\n")
+    with pytest.raises(LogFormatError, match="unsupported trace version '3'") as err:
         read_all(str(p))
     assert err.value.line == 1
 

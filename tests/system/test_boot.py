@@ -22,13 +22,13 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from shell.runner import Bochs, BochsError  # noqa: E402
+from shell.runner import Bochs, BochsError, kernel_build  # noqa: E402
 
 BUILD = ROOT / "build"
 OUT = ROOT / "out" / "test_boot"
 BOOT_ISO = BUILD / "bounce-exit.iso"
 SHELL_ISO = BUILD / "bounce.iso"
-KERNEL_ELF = BUILD / "kernel" / "bounce.elf"
+KERNEL_ELF = pathlib.Path(kernel_build()) / "kernel" / "bounce.elf"  # the one the ISOs boot
 PROBE_DIR = BUILD / "tmp-probe"
 CROSS = "i686-linux-gnu-"
 ONE_MIB = 0x100000
@@ -205,31 +205,43 @@ def test_two_runs_give_identical_logs(kernel_boot):
 
 # -- the probe guest ---------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def probe():
-    """Build probe.S into a multiboot ISO; (iso, {symbol: address})."""
+def build_probe(source):
+    """Build a probe guest (tests/system/<source>) into a multiboot ISO;
+    (iso, {symbol: address})."""
     for tool in (CROSS + "gcc", CROSS + "ld", "grub-mkrescue"):
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} is missing: run `make deps`")
-    tree = PROBE_DIR / "iso"
+    stem = pathlib.Path(source).stem
+    work = BUILD / f"tmp-{stem}"
+    tree = work / "iso"
     (tree / "boot" / "grub").mkdir(parents=True, exist_ok=True)
-    obj, elf = PROBE_DIR / "probe.o", tree / "boot" / "probe.elf"
-    subprocess.run([CROSS + "gcc", "-m32", "-c", str(ROOT / "tests/system/probe.S"),
+    obj, elf = work / f"{stem}.o", tree / "boot" / f"{stem}.elf"
+    subprocess.run([CROSS + "gcc", "-m32", "-c", str(ROOT / "tests/system" / source),
                     "-o", str(obj)], check=True)
     subprocess.run([CROSS + "ld", "-m", "elf_i386", "-Ttext=0x100000", "-e", "_start",
                     "--build-id=none", "--no-warn-rwx-segments", str(obj), "-o", str(elf)],
                    check=True)
     (tree / "boot" / "grub" / "grub.cfg").write_text(
-        "set timeout=0\nmenuentry probe {\n  multiboot /boot/probe.elf\n  boot\n}\n")
-    iso = PROBE_DIR / "probe.iso"
+        f"set timeout=0\nmenuentry {stem} {{\n  multiboot /boot/{stem}.elf\n  boot\n}}\n")
+    iso = work / f"{stem}.iso"
     subprocess.run(["grub-mkrescue", "-o", str(iso), str(tree)], check=True,
                    capture_output=True)
     return iso, symbols(elf)
 
 
 @pytest.fixture(scope="module")
+def probe():
+    return build_probe("probe.S")
+
+
+# probe.S's tables lie outside its window: its tests are about the transit
+# checks, and probe_checks.S (test_instrument.py) fires the tables check.
+PROBE_ENV = {"BOUNCE_NO_CHECKS": "tables"}
+
+
+@pytest.fixture(scope="module")
 def probe_boot(probe):
-    return boot(probe[0], "probe")
+    return boot(probe[0], "probe", env=PROBE_ENV)
 
 
 def test_probe_exit_status_and_banner(probe_boot):
@@ -296,7 +308,7 @@ def test_probe_notes_and_marks(probe_boot):
 
 def test_transit_limit_from_environment(probe):
     _, _, events, _, _ = boot(probe[0], "probe-transit",
-                              env={"BOUNCE_TRANSIT_MAX": "200"})
+                              env={"BOUNCE_TRANSIT_MAX": "200", **PROBE_ENV})
     assert [f["kind"] for f in of_kind(events, "FLAG")] == ["cpl0-outside-window"]
 
 
@@ -319,5 +331,5 @@ def test_timeout_kills_bochs_and_keeps_the_log():
             b.wait(timeout=1)
         assert b.proc.returncode is not None
     text = log.read_text()
-    assert text.startswith("# bounce-trace 1\n")
+    assert text.startswith("# bounce-trace 2\n")
     assert "# killed signal=15" in text and "# end " not in text

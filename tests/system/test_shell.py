@@ -567,6 +567,7 @@ def test_k_cpu_matches_the_instrumentation_log(probe):
     assert cr3
     assert values["cr0"] & 0x80000001 == 0x80000001     # PG and PE: paging is on
     assert values["cr0"] & 0x4 == 0                      # EM clear: the FPU serves Lua's floats
+    assert values["cr0"] & 0x60000000 == 0               # CD and NW clear: caches on (the BIOS left them off)
 
 
 def test_k_mark_and_k_exit_reach_the_log(probe):

@@ -19,7 +19,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from shell.client import Shell  # noqa: E402
-from shell.runner import Bochs  # noqa: E402
+from shell.runner import Bochs, kernel_build  # noqa: E402
 
 ISO = ROOT / "build" / "bounce.iso"
 ISOS = {"bounce": ISO, "shared": ROOT / "build" / "bounce-shared.iso"}
@@ -206,7 +206,7 @@ def test_the_process_stack_high_water_mark(shell):
 
 
 def symbol(name):
-    out = subprocess.run(["nm", str(ROOT / "build" / "kernel" / "bounce.elf")], capture_output=True,
+    out = subprocess.run(["nm", str(pathlib.Path(kernel_build()) / "kernel" / "bounce.elf")], capture_output=True,
                          text=True, check=True).stdout
     m = re.search(rf"^([0-9a-f]+) \w {name}$", out, re.M)
     return int(m.group(1), 16)

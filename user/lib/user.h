@@ -30,7 +30,7 @@ int wait(int pid, int *status);
 int window(struct window_info *out);
 int window_move(uint32_t va);
 uint32_t canary(void);
-int trace_mark(const char *label);	/* SYS_mark: a MARK event in the log */
+int trace_mark(const char *label);	/* SYS_mark: a UMARK event in the log */
 int copybench(int op, void *buf, uint32_t len);
 /* descriptors and messages (docs/capabilities.md, docs/ipc.md) */
 int cap_info(int fd, struct cap_info *out);
@@ -46,6 +46,7 @@ int ipc_send(int fd, struct ipc_msg *m, uint32_t flags);
 int ipc_recv(int fd, struct ipc_msg *m, uint32_t flags);
 int ipc_call(int fd, struct ipc_msg *m);
 int ipc_reply(uint32_t id, struct ipc_msg *m);
+int klog(const char *line);	/* SYS_log: a line in the kernel's message ring */
 
 /* printf.c (stb_sprintf, no floating point) */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,510 @@
+/* fuzz_syscalls — a seeded system-call fuzzer that also makes valid calls.
+ *
+ *   fuzz_syscalls SEED CALLS        (decimal; default 1 and 1000)
+ *
+ * Each step picks a system call and, five times in eight, arguments the
+ * kernel must accept (pointers into the program's own arena, page-aligned ranges
+ * in a play region, real child pids, free window addresses), otherwise
+ * arguments drawn from edge values and random words.  Forks, threads and
+ * window moves are interleaved.  Per call it counts how many got past the
+ * argument checks (docs/attack.md) and prints that table at the end.
+ *
+ * The fuzzer must not kill itself by design: a range it passes to unmap is
+ * clipped against its own pages (image, stack, arena), and a pointer the
+ * kernel would write through is redirected when it lands on them.  Every
+ * result must be >= 0 or an errno the call documents, a valid call must
+ * not be refused, and the arena's sentinel must survive.  Exit 0 iff all
+ * held; deterministic for a seed (instruction counts vary with ticks).
+ */
+#include "user.h"
+
+#define ARENA      0x50000000u	/* the fuzzer's own pages: protected */
+#define ARENA_PAGES 32u
+#define BUF        (ARENA)		/* 4 pages of bytes to read from */
+#define OUTBUF     (ARENA + 4 * PAGE_SIZE)	/* 4 pages for the kernel to write */
+#define SENTINEL   (ARENA + 8 * PAGE_SIZE)	/* never handed to the kernel */
+#define HLT_PAGE   (ARENA + 9 * PAGE_SIZE)	/* hlt everywhere: stray thread entries */
+#define STACKS     (ARENA + 16 * PAGE_SIZE)	/* MAXLIVE thread stacks */
+#define STACK_PAGES 4u
+#define MAXLIVE    4		/* live threads, and live forked children */
+
+#define PLAY       0x60000000u	/* where valid map/unmap/window moves go */
+#define PLAY_PAGES 1024u
+
+#define NCOUNT     (NSYSCALL + 1)	/* the last row: numbers past the table */
+#define OTHER      NSYSCALL
+
+static const char *const names[NCOUNT] = {
+	[SYS_exit] = "exit", [SYS_write] = "write", [SYS_getpid] = "getpid",
+	[SYS_yield] = "yield", [SYS_sleep] = "sleep", [SYS_ticks] = "ticks",
+	[SYS_map] = "map", [SYS_map_frames] = "map_frames", [SYS_unmap] = "unmap",
+	[SYS_fork] = "fork", [SYS_thread] = "thread", [SYS_wait] = "wait",
+	[SYS_window] = "window", [SYS_window_move] = "window_move",
+	[SYS_canary] = "canary", [SYS_getppid] = "getppid", [SYS_mark] = "mark",
+	[SYS_copybench] = "copybench", [SYS_log] = "log", [OTHER] = "(no such)",
+};
+
+/* Errors that mean "the arguments were refused". */
+#define REFUSED(r) ((r) == -EBADF || (r) == -EINVAL || (r) == -EFAULT || \
+		    (r) == -ENOSYS || (r) == -ECHILD || (r) == -ESRCH)
+
+static struct {
+	uint32_t calls, past, ok;
+} tally[NCOUNT];
+
+static uint32_t rng, unexpected, mypid, myppid, mycanary;
+static int live_thread[MAXLIVE], live_child[MAXLIVE];
+static uint32_t child_status[MAXLIVE], thread_status[MAXLIVE];
+static int in_child;
+
+/* ---- randomness -------------------------------------------------------- */
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13, rng ^= rng >> 17, rng ^= rng << 5;
+	return rng;
+}
+
+static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
+
+static uint32_t page_in_play(void) { return PLAY + below(PLAY_PAGES) * PAGE_SIZE; }
+
+/* Small counts most of the time, now and then any word (mostly refused). */
+static uint32_t some_npages(void)
+{
+	switch (below(16)) {
+	case 0:  return rnd();
+	case 1:  return 0;
+	case 2:  return below(1024);
+	default: return 1 + below(16);
+	}
+}
+
+/* An argument word from the edge cases, the program's own places or chance. */
+static uint32_t some_word(void)
+{
+	struct window_info w;
+	static const uint32_t edges[] = {
+		0, 1, 3, 0xFFF, 0x1000, 0x7FFFFFFF, 0x80000000u, 0xFFFFF000u,
+		0xFFFFFFFCu, 0xFFFFFFFFu, 0x40000000u, 0xFFFF0000u, 0x00100000u,
+	};
+	switch (below(6)) {
+	case 0:  return edges[below(sizeof edges / sizeof edges[0])];
+	case 1:  return window(&w) == 0 ? w.va + below(3) * 0x800 : 0;
+	case 2:  return rnd() & ~0xFFFu;
+	case 3:  return below(64);
+	case 4:  return page_in_play() + below(2) * below(PAGE_SIZE);
+	default: return rnd();
+	}
+}
+
+/* ---- what the fuzzer must not hand to the kernel ------------------------ */
+
+static int own_range(uint32_t va, uint32_t len)
+{
+	uint32_t end = va + len;	/* may wrap: then it overlaps the stack */
+	uint32_t lo = (uint32_t)__image_start, hi = ((uint32_t)_end + 0xFFF) & ~0xFFFu;
+
+	if (end < va || end > STACK_BOTTOM)
+		return 1;
+	return (va < hi && end > lo) ||
+	       (va < ARENA + ARENA_PAGES * PAGE_SIZE && end > ARENA);
+}
+
+/* A pointer the kernel will write len bytes through: keep it off our pages. */
+static uint32_t out_ptr(uint32_t p, uint32_t len)
+{
+	return own_range(p, len) ? OUTBUF + below(PAGE_SIZE) : p;
+}
+
+/* ---- one call, counted ---------------------------------------------------- */
+
+static int known_error(int nr, int r)
+{
+	switch (r) {
+	case -EBADF:  return nr == SYS_write;
+	case -EFAULT: return nr == SYS_write || nr == SYS_map_frames || nr == SYS_thread ||
+			     nr == SYS_wait || nr == SYS_window || nr == SYS_mark ||
+			     nr == SYS_copybench || nr == SYS_log;
+	case -EINVAL: return nr == SYS_map || nr == SYS_map_frames || nr == SYS_unmap ||
+			     nr == SYS_thread || nr == SYS_window_move || nr == SYS_mark ||
+			     nr == SYS_copybench;
+	case -EEXIST: return nr == SYS_map || nr == SYS_map_frames;
+	case -ENOMEM: return nr == SYS_map || nr == SYS_map_frames || nr == SYS_fork ||
+			     nr == SYS_thread;
+	case -EBUSY:  return nr == SYS_window_move;
+	case -ECHILD: return nr == SYS_wait;
+	case -ENOSYS: return nr == OTHER;
+	default:      return (r >= 0 || nr == SYS_canary) && nr != OTHER;	/* any word */
+	}
+}
+
+static void complain(const char *fmt, uint32_t a, uint32_t b, uint32_t c)
+{
+	char line[160];
+	int n = snprintf(line, sizeof line, "fuzz: UNEXPECTED ");
+
+	n += snprintf(line + n, sizeof line - n, fmt, a, b, c);
+	snprintf(line + n, sizeof line - n, "\n");
+	write(1, line, strlen(line));
+	unexpected++;
+}
+
+/* Makes the call; `valid` says the arguments are ones the kernel must take. */
+static int call(int nr, int valid, uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e)
+{
+	int row = nr >= 0 && nr < NSYSCALL ? nr : OTHER;
+	int r = syscall(nr, a, b, c, d, e);
+
+	if (!in_child) {
+		tally[row].calls++;
+		tally[row].past += !REFUSED(r);
+		tally[row].ok += r >= 0 || row == SYS_canary;
+	}
+	if (!known_error(row, r))
+		complain("call %d(%#x, ...) returned %d", (uint32_t)nr, a, (uint32_t)r);
+	else if (valid && REFUSED(r))
+		complain("valid call %d(%#x, ...) refused: %d", (uint32_t)nr, a, (uint32_t)r);
+	return r;
+}
+
+/* unmap, clipped so it never takes the program's own pages.  A range the
+ * kernel must refuse as a whole (unaligned, empty, wrapping) goes as it is. */
+static void fuzz_unmap(int valid, uint32_t va, uint32_t n)
+{
+	uint64_t own[][2] = {
+		{ (uint32_t)__image_start, ((uint32_t)_end + 0xFFF) & ~0xFFFu },
+		{ ARENA, ARENA + ARENA_PAGES * PAGE_SIZE },
+		{ STACK_BOTTOM, 1ull << 32 },
+	};
+	uint64_t from = va, end = (uint64_t)va + ((uint64_t)n << 12);
+
+	if ((va & 0xFFF) || n == 0 || end > 1ull << 32) {
+		call(SYS_unmap, 0, va, n, 0, 0, 0);
+		return;
+	}
+	for (size_t i = 0; i < sizeof own / sizeof own[0] && from < end; i++) {
+		uint64_t to = end < own[i][0] ? end : own[i][0];
+		if (from < to)
+			call(SYS_unmap, valid, (uint32_t)from, (uint32_t)((to - from) >> 12), 0, 0, 0);
+		if (from < own[i][1])
+			from = own[i][1];
+	}
+}
+
+/* Random maps that succeeded, unmapped again in turn: memory stays bounded. */
+static void remember(uint32_t va, uint32_t n)
+{
+	static uint32_t ring[16][2];
+	static unsigned next;
+	uint32_t *slot = ring[next++ % 16];
+
+	if (slot[1])
+		fuzz_unmap(1, slot[0], slot[1]);
+	slot[0] = va, slot[1] = n;
+}
+
+/* ---- children and threads --------------------------------------------------- */
+
+static void step(void);
+
+#define ANY_STATUS ~0u	/* a thread started at a stray address: any death */
+
+static void reap(int *slot, uint32_t want)
+{
+	int pid = *slot;
+	int r = call(SYS_wait, 1, (uint32_t)pid, OUTBUF, 0, 0, 0);
+	int st = *(volatile int *)OUTBUF;
+
+	if (r == pid && want != ANY_STATUS) {
+		tally[SYS_exit].calls++;
+		tally[SYS_exit].past += (uint32_t)st == want;
+		tally[SYS_exit].ok += (uint32_t)st == want;
+		if ((uint32_t)st != want)
+			complain("pid %d exited %#x, want %#x", (uint32_t)pid, (uint32_t)st, want);
+	}
+	*slot = 0;
+}
+
+/* A wait for "any child" may reap one the fuzzer tracks. */
+static void forget(int pid)
+{
+	for (int i = 0; i < MAXLIVE; i++) {
+		if (live_thread[i] == pid)
+			live_thread[i] = 0;
+		if (live_child[i] == pid)
+			live_child[i] = 0;
+	}
+}
+
+static void thread_main(void *arg)
+{
+	uint32_t x = (uint32_t)arg | 1;
+
+	for (int i = 0; i < 8; i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		switch (x % 4) {
+		case 0: yield(); break;
+		case 1: window((struct window_info *)(OUTBUF + 2 * PAGE_SIZE) + (x >> 8) % 32); break;
+		case 2: window_move(PLAY + (x >> 8) % PLAY_PAGES * PAGE_SIZE); break;
+		default: if (getpid() <= 0) exit(0xEE);
+		}
+	}
+	exit((uint32_t)arg & 0x7F);
+}
+
+static void fuzz_thread(int valid)
+{
+	int i = below(MAXLIVE);
+	uint32_t status = below(0x80);
+	uint32_t top = STACKS + (i + 1) * STACK_PAGES * PAGE_SIZE;
+	uint32_t entry = (uint32_t)thread_main;
+	int r;
+
+	if (live_thread[i])
+		reap(&live_thread[i], thread_status[i]);
+	if (!valid) {
+		/* A stray entry must not run the program's code or data: hlt. */
+		uint32_t e = some_word();
+		entry = own_range(e, 1) || e - PLAY < PLAY_PAGES * PAGE_SIZE ?
+			HLT_PAGE + below(PAGE_SIZE) : e;
+		uint32_t t = some_word() & ~3u;
+		if (below(2) && !own_range(t - 8, 8))
+			top = t;	/* the kernel writes the first frame below it */
+	}
+	r = call(SYS_thread, valid, entry, top, status, 0, 0);
+	if (r > 0) {
+		live_thread[i] = r;
+		thread_status[i] = valid ? status : ANY_STATUS;
+	}
+}
+
+static void fuzz_fork(void)
+{
+	int i = below(MAXLIVE), r;
+
+	if (live_child[i])
+		reap(&live_child[i], child_status[i]);
+	child_status[i] = below(0x80);
+	r = call(SYS_fork, 1, 0, 0, 0, 0, 0);
+	if (r == 0) {
+		in_child = 1;	/* the parent's children and threads are not ours */
+		memset(live_child, 0, sizeof live_child);
+		memset(live_thread, 0, sizeof live_thread);
+		rng ^= 0x9E3779B9u * (uint32_t)getpid();
+		for (int n = 0; n < 16; n++)
+			step();
+		exit(unexpected ? 0xFF : child_status[i]);
+	}
+	if (r > 0)
+		live_child[i] = r;
+}
+
+/* ---- one step: a call with valid or random arguments ------------------------ */
+
+static void fuzz_write(int valid)
+{
+	uint32_t len = below(4) ? 0 : 1 + below(4);	/* the console is slow */
+	if (valid)
+		call(SYS_write, 1, 1 + below(2), BUF + below(3 * PAGE_SIZE), len, 0, 0);
+	else
+		call(SYS_write, 0, below(2) ? some_word() : 1 + below(4), some_word(), below(8), 0, 0);
+}
+
+static void fuzz_map(int valid)
+{
+	uint32_t flags = below(8) & (MAP_WRITE | MAP_LAZY | MAP_SKIP);
+	uint32_t va = some_word(), n = some_npages();
+
+	if (valid)
+		call(SYS_map, 1, page_in_play(), 1 + below(8), flags, 0, 0);
+	else if (call(SYS_map, 0, va, n, below(4) ? flags : rnd(), 0, 0) == 0)
+		remember(va, n);
+}
+
+static void fuzz_map_frames(int valid)
+{
+	uint32_t flags = below(2) ? MAP_SKIP : 0;
+	uint32_t va = some_word(), n = some_npages();
+
+	if (valid)
+		call(SYS_map_frames, 1, page_in_play(), 1 + below(8),
+		     BUF + below(4) * PAGE_SIZE, 1 + below(2), flags);
+	else if (call(SYS_map_frames, 0, va, n, some_word(), some_npages(),
+		      below(4) ? flags : rnd()) == 0)
+		remember(va, n);
+}
+
+static void fuzz_wait(int valid)
+{
+	int any = below(4) == 0, r;
+	int *slots = below(2) ? live_child : live_thread;
+	int i = below(MAXLIVE);
+
+	if (valid && slots[i] && !any) {
+		reap(&slots[i], slots == live_child ? child_status[i] : thread_status[i]);
+		return;
+	}
+	if (valid && !any)
+		return;			/* nobody to wait for: no valid call */
+	r = call(SYS_wait, 0, any ? ~0u : some_word(), out_ptr(some_word(), 4), 0, 0, 0);
+	if (r > 0)
+		forget(r);
+}
+
+static void fuzz_window_move(int valid)
+{
+	call(SYS_window_move, valid, valid ? page_in_play() : some_word(), 0, 0, 0, 0);
+}
+
+/* SYS_mark and SYS_log: a string of up to max bytes when valid, longer
+ * (mark refuses, log cuts) or a wild pointer when not. */
+static void fuzz_string(int nr, int valid, uint32_t max)
+{
+	char *s = (char *)OUTBUF + 3 * PAGE_SIZE;
+	uint32_t len = valid ? below(max) : below(max + max / 3);
+
+	/* Any byte but NUL and '@': announcements are another test's subject. */
+	for (uint32_t i = 0; i < len; i++) {
+		s[i] = 1 + below(255);
+		if (s[i] == '@')
+			s[i] = '#';
+	}
+	s[len] = 0;
+	call(nr, valid, valid || below(2) ? (uint32_t)s : some_word(), 0, 0, 0, 0);
+}
+
+static void fuzz_copybench(int valid)
+{
+	uint32_t op = below(3), len = below(PAGE_SIZE + 1);
+	if (valid)
+		call(SYS_copybench, 1, op, (op == COPYBENCH_OUT ? OUTBUF : BUF) + below(PAGE_SIZE), len, 0, 0);
+	else
+		call(SYS_copybench, 0, below(2) ? op : some_word(),
+		     op == COPYBENCH_OUT ? out_ptr(some_word(), len) : some_word(),
+		     below(2) ? len : some_word(), 0, 0);
+}
+
+static void fuzz_simple(int nr)
+{
+	int r = call(nr, 1, some_word(), some_word(), 0, 0, 0);
+
+	if ((nr == SYS_getpid && r != (int)mypid && !in_child) ||
+	    (nr == SYS_getppid && r != (int)myppid && !in_child) ||
+	    (nr == SYS_canary && (uint32_t)r != mycanary))
+		complain("call %d returned %#x", (uint32_t)nr, (uint32_t)r, 0);
+}
+
+static void step(void)
+{
+	int valid = below(8) < 5;	/* a little over half: refusals abound */
+	int nr = 1 + below(NSYSCALL);	/* NSYSCALL: a number past the table */
+
+	switch (nr) {
+	case SYS_write:       fuzz_write(valid); break;
+	case SYS_sleep:       call(SYS_sleep, 1, below(3), some_word(), 0, 0, 0); break;
+	case SYS_map:         fuzz_map(valid); break;
+	case SYS_map_frames:  fuzz_map_frames(valid); break;
+	case SYS_unmap:
+		if (valid)
+			fuzz_unmap(1, page_in_play(), 1 + below(16));
+		else
+			fuzz_unmap(0, some_word(), some_npages());
+		break;
+	case SYS_fork:        if (!in_child) fuzz_fork(); break;
+	case SYS_thread:      if (!in_child) fuzz_thread(valid); break;
+	case SYS_wait:        fuzz_wait(valid); break;
+	case SYS_window:
+		call(SYS_window, valid, valid ? OUTBUF + below(PAGE_SIZE - 12) :
+		     out_ptr(some_word(), sizeof(struct window_info)), 0, 0, 0, 0);
+		break;
+	case SYS_window_move: fuzz_window_move(valid); break;
+	case SYS_mark:        fuzz_string(SYS_mark, valid, 90); break;
+	case SYS_log:         fuzz_string(SYS_log, valid, 2 * LOG_MAX); break;
+	case SYS_copybench:   fuzz_copybench(valid); break;
+	case NSYSCALL:
+		call(below(2) ? NSYSCALL + (int)below(100) : (int)(rnd() | 0x80000000u), 0,
+		     some_word(), some_word(), some_word(), some_word(), some_word());
+		break;
+	default:              fuzz_simple(nr); break;
+	}
+}
+
+/* ---- setting up and reporting ----------------------------------------------- */
+
+static uint32_t decimal(const char *s)
+{
+	uint32_t v = 0;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (uint32_t)(*s++ - '0');
+	return v;
+}
+
+static void setup(void)
+{
+	uint8_t *b;
+
+	if (map(ARENA, ARENA_PAGES, MAP_WRITE) != 0) {
+		printf("fuzz: cannot map the arena\n");
+		exit(2);
+	}
+	b = (uint8_t *)BUF;
+	for (uint32_t i = 0; i < 4 * PAGE_SIZE; i++)
+		b[i] = (uint8_t)(0x20 + below(0x5F));	/* printable: the console stays readable */
+	for (uint32_t i = 0; i < PAGE_SIZE / 4; i++)
+		((uint32_t *)SENTINEL)[i] = 0x5E000000u | i;
+	memset((void *)HLT_PAGE, 0xF4, PAGE_SIZE);
+	mypid = getpid();
+	myppid = getppid();
+	mycanary = canary();
+}
+
+static int sentinel_intact(void)
+{
+	for (uint32_t i = 0; i < PAGE_SIZE / 4; i++)
+		if (((uint32_t *)SENTINEL)[i] != (0x5E000000u | i))
+			return 0;
+	return 1;
+}
+
+static void report(uint32_t seed)
+{
+	int weak = 0;
+
+	printf("fuzz: seed %u, table: call calls past-checks ok\n", seed);
+	for (int i = 0; i < NCOUNT; i++) {
+		printf("fuzz: %-12s %7u %7u %7u\n", names[i], tally[i].calls, tally[i].past,
+		       tally[i].ok);
+		weak += i != OTHER && 2 * tally[i].past < tally[i].calls;
+	}
+	printf("fuzz: %d calls below half past the checks, %u unexpected results\n", weak,
+	       unexpected);
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t seed = argc > 1 ? decimal(argv[1]) : 1;
+	uint32_t n = argc > 2 ? decimal(argv[2]) : 1000;
+	uint32_t total = 0;
+
+	rng = seed * 2654435761u | 1;
+	setup();
+	for (uint32_t steps = 1; total < n; steps++) {
+		step();
+		if (steps % 1024 == 0)
+			fuzz_unmap(1, PLAY, PLAY_PAGES);	/* keep memory bounded */
+		total = 0;
+		for (int i = 1; i < NCOUNT; i++)	/* exit's row counts reaped children */
+			total += tally[i].calls;
+	}
+	for (int i = 0; i < MAXLIVE; i++) {
+		if (live_thread[i])
+			reap(&live_thread[i], thread_status[i]);
+		if (live_child[i])
+			reap(&live_child[i], child_status[i]);
+	}
+	if (!sentinel_intact())
+		complain("the arena's sentinel page changed", 0, 0, 0);
+	report(seed);
+	return unexpected ? 1 : 0;
+}
