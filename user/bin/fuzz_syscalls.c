@@ -4,7 +4,8 @@
  *
  * Each step picks a system call and, five times in eight, arguments the
  * kernel must accept (pointers into the program's own arena, page-aligned ranges
- * in a play region, real child pids, free window addresses), otherwise
+ * in a play region, real child pids, free window addresses, its own
+ * descriptors and endpoints), otherwise
  * arguments drawn from edge values and random words.  Forks, threads and
  * window moves are interleaved.  Per call it counts how many got past the
  * argument checks (docs/attack.md) and prints that table at the end.
@@ -24,6 +25,7 @@
 #define OUTBUF     (ARENA + 4 * PAGE_SIZE)	/* 4 pages for the kernel to write */
 #define SENTINEL   (ARENA + 8 * PAGE_SIZE)	/* never handed to the kernel */
 #define HLT_PAGE   (ARENA + 9 * PAGE_SIZE)	/* hlt everywhere: stray thread entries */
+/* pages 10..15: messages (page 10) and the calling thread's stack (12..15) */
 #define STACKS     (ARENA + 16 * PAGE_SIZE)	/* MAXLIVE thread stacks */
 #define STACK_PAGES 4u
 #define MAXLIVE    4		/* live threads, and live forked children */
@@ -448,7 +450,7 @@ static void drop_spare(int j)
 #define MSG_RECV  (MSG_SEND + 1)
 #define MSG_CALL  (MSG_SEND + 2)	/* the calling thread's */
 #define MSG_REPLY (MSG_SEND + 3)
-#define CALL_STACK_TOP (ARENA + 16 * PAGE_SIZE)	/* pages 11..15 */
+#define CALL_STACK_TOP (ARENA + 16 * PAGE_SIZE)	/* pages 12..15 */
 
 /* A message with up to two of the spares, copied or moved (counted ones
  * can only move), with rights drawn at random: they only shrink. */
