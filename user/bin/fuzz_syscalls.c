@@ -66,12 +66,11 @@ static int in_child;
 
 /* The fuzzer's own descriptors: the spawn quota (fd 0; a forked child has
  * none), a slab right, an endpoint to send itself messages on, and one to
- * call on while a call is made.  Random arguments never close, move or
+ * call itself on.  Random arguments never close, move or
  * merge these away; every other open
  * descriptor is a spare, found by asking the kernel (rescan). */
 static int quota_fd = 0, slab_fd = -1, ep_fd = -1, call_fd = -1;
 static int spare[NCAP], nspare;
-static struct cap_info spare_info[NCAP];
 
 /* ---- randomness -------------------------------------------------------- */
 
@@ -331,6 +330,8 @@ static void fuzz_fork(void)
 		memset(live_child, 0, sizeof live_child);
 		memset(live_thread, 0, sizeof live_thread);
 		quota_fd = slab_fd = -1;	/* counted descriptors stay with the parent */
+		cap_close(call_fd);	/* the parent's calls are not the child's to take */
+		call_fd = -1;
 		rescan();
 		rng ^= 0x9E3779B9u * (uint32_t)getpid();
 		for (int n = 0; n < 16; n++)
@@ -352,7 +353,26 @@ static int protected_fd(uint32_t fd)
 static uint32_t some_fd(void) { return below(4) ? below(NCAP + 2) : some_word(); }
 
 /* A descriptor argument the kernel may consume: never one of ours. */
-static uint32_t consumable(uint32_t fd) { return protected_fd(fd) ? fd + NCAP : fd; }
+static int index_of(int fd);
+static uint32_t quota_left(void);
+static struct cap_info spare_info[NCAP];
+
+/* Pages go back to the quota only by merging a block (or quota) into it,
+ * so below this the fuzzer keeps what it holds and makes no new slabs. */
+#define QUOTA_LOW (CAP_SPAWN_QUOTA / 2)
+
+/* A descriptor argument the kernel may consume: never one of ours, nor,
+ * while the quota is low, a spare block or quota (that would spend it). */
+static uint32_t consumable(uint32_t fd)
+{
+	int j = fd < NCAP ? index_of((int)fd) : -1;
+	uint32_t t = j >= 0 ? spare_info[j].type : 0;
+
+	if (protected_fd(fd) ||
+	    ((t == CAPT_MEMORY || t == CAPT_QUOTA) && quota_left() < QUOTA_LOW))
+		return fd + NCAP;
+	return fd;
+}
 
 static void rescan(void)
 {
@@ -398,6 +418,8 @@ static int ensure_slab(void)
 
 	if (slab_fd >= 0 && cap_info(slab_fd, &ci) == 0 && ci.count > 0)
 		return 1;
+	if (slab_fd >= 0 && quota_left() < QUOTA_LOW)
+		return 1;	/* a spent right: ENOSPC */
 	if (quota_left() == 0 || (fd = call(SYS_cap_alloc, 1, quota_fd, 0, 0, 0, 0)) < 0)
 		return 0;
 	if (call(SYS_cap_slab, 1, fd, SLAB_ENDPOINT, 0, 0, 0) < 0) {
@@ -440,7 +462,7 @@ static void drop_spare(int j)
 	int fd = spare[j];
 	uint32_t t = spare_info[j].type;
 
-	if ((t == CAPT_QUOTA || (t == CAPT_MEMORY && quota_left() < CAP_SPAWN_QUOTA / 2)) &&
+	if ((t == CAPT_QUOTA || (t == CAPT_MEMORY && quota_left() < QUOTA_LOW)) &&
 	    call_t(SYS_cap_merge, 1, quota_fd, fd, 0) == 0)
 		return;
 	call_t(SYS_cap_close, 1, fd, 0, 0);
@@ -484,8 +506,8 @@ static uint32_t random_msg(void)
 	for (int i = 0; i < IPC_MAXCAPS; i++) {
 		m->cap[i].fd = some_fd();
 		m->cap[i].flags = below(4) ? below(2) : rnd();
-		if (m->cap[i].flags & IPC_MOVE)
-			m->cap[i].fd = consumable(m->cap[i].fd);
+		if (m->cap[i].flags & IPC_MOVE || m->cap[i].fd == call_fd)
+			m->cap[i].fd = consumable(m->cap[i].fd);	/* nobody else calls there */
 	}
 	return (uint32_t)m;
 }
@@ -495,17 +517,35 @@ static uint32_t ipc_flags(void)
 	return below(4) ? IPC_NONBLOCK : rnd() | IPC_NONBLOCK;	/* never sleeps */
 }
 
-/* cap_map a block into a cleared part of the play region; cap_unmap it
- * again when `unmap` (else the periodic clearing does). */
-static void map_block(int j, int unmap_after)
+/* cap_map a block into a cleared part of the play region and cap_unmap
+ * it again: a mapped block could not go back to the quota. */
+static void map_block(int j)
 {
 	uint32_t n = 1u << spare_info[j].order;
 	uint32_t va = PLAY + below(PLAY_PAGES - n + 1) * PAGE_SIZE;
 	uint32_t flags = spare_info[j].rights & CAP_WRITE && below(2) ? MAP_WRITE : 0;
 
 	fuzz_unmap(1, va, n);
-	if (call(SYS_cap_map, 1, spare[j], va, flags, 0, 0) == 0 && unmap_after)
+	if (call(SYS_cap_map, 1, spare[j], va, flags, 0, 0) == 0)
 		call(SYS_cap_unmap, 1, spare[j], va, 0, 0, 0);
+}
+
+/* cap_slab of a one-page block while it is mapped: EBUSY, nothing spent. */
+static void slab_mapped(void)
+{
+	int j = nspare;
+	uint32_t va = PLAY + below(PLAY_PAGES) * PAGE_SIZE;
+
+	while (--j >= 0 && !(spare_info[j].type == CAPT_MEMORY && spare_info[j].order == 0 &&
+			     spare_info[j].rights & CAP_READ))
+		;
+	if (j < 0 && (j = index_of(call_t(SYS_cap_alloc, 1, quota_fd, 0, 0))) < 0)
+		return;
+	fuzz_unmap(1, va, 1);
+	if (call(SYS_cap_map, 1, spare[j], va, 0, 0, 0) == 0) {
+		call(SYS_cap_slab, 1, spare[j], SLAB_ENDPOINT, 0, 0, 0);
+		call(SYS_cap_unmap, 1, spare[j], va, 0, 0, 0);
+	}
 }
 
 static void call_thread(void *arg)
@@ -514,34 +554,39 @@ static void call_thread(void *arg)
 	exit(r == 0 && MSG_CALL->tag == MSG_REPLY->tag ? 0 : 0x7E);
 }
 
-/* ipc_call and ipc_reply with no way to sleep forever: a thread calls a
- * fresh endpoint that only this process can receive on, the program takes
- * the call without blocking and answers it, and the thread ends. */
+/* ipc_call and ipc_reply with no way to sleep forever: a thread calls an
+ * endpoint that only this process can receive on (a forked child closes its
+ * copy first), the program takes the call without blocking and answers it,
+ * and the thread ends. */
 static void call_and_reply(void)
 {
-	int e, r = -EAGAIN, tid;
+	int r = -EAGAIN, tid;
 
 	while (nspare > NCAP / 2)	/* room for what the messages carry */
 		drop_spare(0);
-	if (!ensure_slab() || (e = call(SYS_ep_create, 1, slab_fd, 0, 0, 0, 0)) < 0)
+	if (call_fd < 0 && (!ensure_slab() || (call_fd = call(SYS_ep_create, 1, slab_fd, 0, 0, 0, 0)) < 0)) {
+		call_fd = -1;
 		return;
-	call_fd = e;	/* the thread's message must not move it away */
+	}
 	rescan();
-	tid = call(SYS_thread, 1, (uint32_t)call_thread, CALL_STACK_TOP, (uint32_t)e, 0, 0);
+	tid = call(SYS_thread, 1, (uint32_t)call_thread, CALL_STACK_TOP, (uint32_t)call_fd, 0, 0);
 	for (int tries = 0; tid > 0 && r == -EAGAIN && tries < 1000; tries++)
-		if ((r = call(SYS_ipc_recv, 1, e, (uint32_t)MSG_RECV, IPC_NONBLOCK, 0, 0)) == -EAGAIN)
+		if ((r = call(SYS_ipc_recv, 1, call_fd, (uint32_t)MSG_RECV, IPC_NONBLOCK, 0, 0)) == -EAGAIN)
 			yield();
+		else if (r == 0 && !(MSG_RECV->flags & IPC_CALLED))
+			complain("a message that is no call on the call endpoint", 0, 0, 0);
 	if (r == 0) {
 		rescan();
 		valid_msg(MSG_REPLY);
 		if (call_t(SYS_ipc_reply, 1, MSG_RECV->id, (uint32_t)MSG_REPLY, 0) != 0)
 			r = -1;
 	}
-	if (tid > 0 && r != 0)
-		complain("the call on endpoint fd %d was not answered: %d", (uint32_t)e, (uint32_t)r, 0);
-	call(SYS_cap_close, 1, e, 0, 0, 0, 0);	/* a call still queued fails: EPIPE */
-	call_fd = -1;
-	rescan();
+	if (tid > 0 && r != 0) {
+		complain("the call on endpoint fd %d was not answered: %d", (uint32_t)call_fd, (uint32_t)r, 0);
+		call(SYS_cap_close, 1, call_fd, 0, 0, 0, 0);	/* a call still queued fails: EPIPE */
+		call_fd = -1;
+		rescan();
+	}
 	if (tid > 0)
 		reap(&tid, 0);
 }
@@ -578,15 +623,17 @@ static void fuzz_cap_valid(int nr)
 	case SYS_cap_map:
 	case SYS_cap_unmap:
 		if ((j = some_block(0)) >= 0)
-			map_block(j, nr == SYS_cap_unmap || below(4));
+			map_block(j);
 		break;
 	case SYS_cap_close:	/* a spare quota goes back instead */
 		if (j >= 0)
 			drop_spare(j);
 		break;
-	case SYS_cap_slab:
-		if ((j = call_t(SYS_cap_alloc, 1, quota_fd, 0, 0)) >= 0 &&
-		    call_t(nr, 1, j, SLAB_ENDPOINT, 0) == 0)
+	case SYS_cap_slab:	/* a slab's page never returns to the quota */
+		if (quota_left() < QUOTA_LOW)
+			slab_mapped();
+		else if ((j = call_t(SYS_cap_alloc, 1, quota_fd, 0, 0)) >= 0 &&
+			 call_t(nr, 1, j, SLAB_ENDPOINT, 0) == 0)
 			slab_fd = j, rescan();	/* the old right is a spare now */
 		break;
 	case SYS_ep_create:
@@ -640,8 +687,8 @@ static void fuzz_cap_random(int nr)
 	case SYS_ep_create:
 		call_t(nr, 0, fd, 0, 0);
 		break;
-	case SYS_ipc_send:
-		call_t(nr, 0, fd, random_msg(), ipc_flags());
+	case SYS_ipc_send:	/* only calls go to the call endpoint */
+		call_t(nr, 0, fd == (uint32_t)call_fd ? fd + NCAP : fd, random_msg(), ipc_flags());
 		break;
 	case SYS_ipc_recv:
 		call_t(nr, 0, fd, out_ptr(w, sizeof(struct ipc_msg)), ipc_flags());
