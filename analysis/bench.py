@@ -34,7 +34,7 @@ sys.path.insert(0, ROOT)
 from shell.runner import Bochs  # noqa: E402
 
 OPS = ["getpid", "timer", "pagefault", "copyin", "copyout", "memcpy",
-       "fork", "switch", "window"]
+       "fork", "switch", "window", "ipc", "ipc64", "ipcq", "cap"]
 WHAT = {
     "getpid": "null system call (getpid)",
     "timer": "timer interrupt taken in user mode",
@@ -45,6 +45,10 @@ WHAT = {
     "fork": "fork + exit + wait of a small process",
     "switch": "context switch (one yield between two processes)",
     "window": "window move (SYS_window_move)",
+    "ipc": "call/reply round trip between two processes, one word (docs/ipc.md)",
+    "ipc64": "call/reply round trip with the 64-byte payload written and read",
+    "ipcq": "send to a receiver asleep in receive: queued, delivered when it runs (+ a yield)",
+    "cap": "split + merge of a 2-page memory descriptor",
 }
 LABEL = re.compile(r"bench:(?P<op>\w+)(?::N=(?P<n>\d+):begin|:(?:user=(?P<user>\d+):)?end|:unavailable|)$")
 TIMER_VECTOR = 32
@@ -301,6 +305,16 @@ def targets(res):
     out.append(target("copyin", "copyin 4 KiB <= 1.3 x memcpy (bounce)",
                       round(bi / bm, 3) if bi and bm else None, 1.3,
                       None if not bm else bi / bm <= 1.3))
+    bc, sc = instr(b, "ipc"), instr(s, "ipc")
+    out.append(target("ipc", "ipc round trip <= 3 x null syscall (bounce)",
+                      round(bc / bg, 3) if bc and bg else None, 3,
+                      None if not (bc and bg) else bc / bg <= 3))
+    out.append(target(None, "ipc round trip <= 3 x null syscall (shared)",
+                      round(sc / sg, 3) if sc and sg else None, 3,
+                      None if not (sc and sg) else sc / sg <= 3))
+    out.append(target(None, "ipc: bounce <= 1.3 x shared",
+                      round(bc / sc, 3) if bc and sc else None, 1.3,
+                      None if not (bc and sc) else bc / sc <= 1.3))
     o = res["overhead"]
     pairs = o["on_off_per_round"]
     if not pairs:

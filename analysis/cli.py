@@ -53,6 +53,13 @@ def cmd_check(args):
     return 0 if result["ok"] else 1
 
 
+def cmd_ipc(args):
+    from analysis import ipc
+    stats = ipc.ipc_stats(args.log)
+    _print_json(stats) if args.json else print(ipc.text(stats))
+    return 0
+
+
 def parser():
     ap = argparse.ArgumentParser(prog="python3 -m analysis", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -79,6 +86,8 @@ def parser():
     p.add_argument("log_a", metavar="LOG_A")
     p.add_argument("log_b", metavar="LOG_B")
     p.add_argument("--out", metavar="DIR", help="also write DIR/compare.html with the figures side by side")
+    p = command("ipc", cmd_ipc, "messages per endpoint and their latency from queueing to delivery")
+    p.add_argument("log")
     p = command("check", cmd_check, "check the isolation invariants; exit 1 if any fails")
     p.add_argument("log")
     return ap

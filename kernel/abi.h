@@ -27,10 +27,24 @@
 #define SYS_window_move 13  /* (va)                       -> 0                    */
 #define SYS_canary      14  /* ()                         -> the kernel's canary word */
 #define SYS_getppid     15  /* ()                         -> parent pid           */
-#define SYS_mark        16  /* (const char *label)        -> 0   a MARK event in the instrumentation log */
+#define SYS_mark        16  /* (const char *label)        -> 0   a UMARK event in the instrumentation log */
 #define SYS_copybench   17  /* (op, buf, len)             -> 0   copy through a kernel buffer (benchmarks) */
 #define SYS_log         18  /* (const char *line)         -> bytes kept: a line in the kernel's message ring */
-#define NSYSCALL        19
+/* Descriptors and messages (docs/capabilities.md, docs/ipc.md). */
+#define SYS_cap_info    19  /* (fd, struct cap_info *)    -> 0                    */
+#define SYS_cap_alloc   20  /* (quota fd, order)          -> fd of a 2^order-page block */
+#define SYS_cap_split   21  /* (fd, k)                    -> fd of the other part */
+#define SYS_cap_merge   22  /* (fd, fd2)                  -> 0   fd2 goes into fd */
+#define SYS_cap_map     23  /* (fd, va, flags)            -> 0   MAP_WRITE or 0   */
+#define SYS_cap_unmap   24  /* (fd, va)                   -> 0                    */
+#define SYS_cap_close   25  /* (fd)                       -> 0                    */
+#define SYS_cap_slab    26  /* (fd, kind)                 -> 0   a one-page block becomes an allocation right */
+#define SYS_ep_create   27  /* (right fd)                 -> fd of a new endpoint */
+#define SYS_ipc_send    28  /* (fd, struct ipc_msg *, flags) -> 0                 */
+#define SYS_ipc_recv    29  /* (fd, struct ipc_msg *, flags) -> 0                 */
+#define SYS_ipc_call    30  /* (fd, struct ipc_msg *)     -> 0   the reply replaces the message */
+#define SYS_ipc_reply   31  /* (call id, struct ipc_msg *) -> 0                   */
+#define NSYSCALL        32
 
 /* SYS_copybench ops: the kernel's 4 KiB scratch buffer and the user's. */
 #define COPYBENCH_IN     0  /* copyin(buf -> scratch)                  */
@@ -52,6 +66,13 @@
 #define EEXIST  17
 #define EINVAL  22
 #define ENOSYS  38
+#define EACCES  13  /* the descriptor lacks the right          */
+#define EPERM    1  /* not allowed for this kind of descriptor */
+#define ENOSPC  28  /* an allocation right or quota is used up  */
+#define EPIPE   32  /* nobody can receive (or reply) any more   */
+#define EMFILE  24  /* the descriptor table is full             */
+#define EAGAIN  11  /* would block (IPC_NONBLOCK)               */
+#define EOVERFLOW 75 /* a merged count would overflow           */
 
 /* SYS_map / SYS_map_frames flags. */
 #define MAP_WRITE  0x1  /* writable (else read-only)                              */
@@ -71,6 +92,59 @@ struct window_info {
 	unsigned int moves;  /* how often this address space's window moved    */
 };
 
+#ifndef PAGE_SIZE /* musl's <limits.h> (the shell) says the same */
 #define PAGE_SIZE 4096u
+#endif
+
+/* Descriptors (docs/capabilities.md).  A descriptor is a small integer
+ * naming {object, rights, count}. */
+#define NCAP 32              /* slots in a descriptor table        */
+#define CAP_SPAWN_QUOTA 1024 /* pages of memory quota at spawn (fd 0) */
+#define CAP_QUOTA_MAX (1u << 20) /* no quota count exceeds 4 GiB of pages */
+
+#define CAPT_MEMORY   1  /* 2^order pages, naturally aligned     */
+#define CAPT_QUOTA    2  /* counted: pages one may allocate      */
+#define CAPT_SLAB     3  /* counted: endpoints one may create    */
+#define CAPT_ENDPOINT 4  /* a message queue                      */
+
+#define CAP_READ  0x1  /* memory: map it                        */
+#define CAP_WRITE 0x2  /* memory: map it writable               */
+#define CAP_SEND  0x4  /* endpoint: send and call               */
+#define CAP_RECV  0x8  /* endpoint: receive (and reply)         */
+
+#define SLAB_ENDPOINT 1 /* SYS_cap_slab kinds */
+
+struct cap_info {
+	unsigned int type;    /* CAPT_*                              */
+	unsigned int rights;  /* CAP_*                               */
+	unsigned int count;   /* counted descriptors; else 0         */
+	unsigned int order;   /* memory: log2 of its pages           */
+};
+
+/* Messages (docs/ipc.md): fixed size, a few words, a 64-byte payload and
+ * up to IPC_MAXCAPS descriptors, copied or moved. */
+#define IPC_PAYLOAD 64
+#define IPC_MAXCAPS 2
+#define IPC_QUEUE 4          /* messages an endpoint holds            */
+#define IPC_NONBLOCK 0x1     /* send/recv flags: EAGAIN, don't sleep  */
+#define IPC_CALLED 0x1       /* ipc_msg.flags: a call, answer it with ipc_reply(id) */
+#define IPC_MOVE 0x1         /* ipc_cap.flags: move, not copy         */
+
+struct ipc_cap {
+	int fd;               /* sender: its descriptor; receiver: the new one */
+	unsigned int rights;  /* sender: rights to pass (anded with held); receiver: what came */
+	unsigned int flags;   /* IPC_MOVE                                      */
+};
+
+struct ipc_msg {
+	unsigned int id;      /* set by the kernel: the message id              */
+	unsigned int sender;  /* set by the kernel: the sender's pid            */
+	unsigned int flags;   /* set by the kernel: IPC_CALLED                  */
+	unsigned int tag;     /* the sender's                                   */
+	unsigned int word[2];
+	unsigned char payload[IPC_PAYLOAD];
+	unsigned int ncaps;   /* 0 .. IPC_MAXCAPS                               */
+	struct ipc_cap cap[IPC_MAXCAPS];
+};
 
 #endif

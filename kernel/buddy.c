@@ -177,6 +177,21 @@ uint32_t buddy_alloc(unsigned order)
 	return pa_of(i);
 }
 
+uint32_t buddy_alloc_frames(unsigned order)
+{
+	if (order > BUDDY_MAX_ORDER)
+		return 0;
+	uint32_t i = take_block(order, PAGE);
+	if (i == NIL)
+		return 0;
+	for (uint32_t j = i; j < i + (1u << order); j++) {
+		frames[j].state = PAGE;
+		frames[j].order = 0;
+		frames[j].u.refs = 1;
+	}
+	return pa_of(i);
+}
+
 uint32_t page_alloc(void)
 {
 	return buddy_alloc(0);

@@ -34,6 +34,11 @@ uint32_t buddy_alloc(unsigned order);
 void buddy_free(uint32_t pa);
 
 uint32_t page_alloc(void);          // = buddy_alloc(0)
+
+// 2^order pages, naturally aligned, each its own refcounted page (refcount
+// 1), so each can be mapped and freed alone; 0 = none left. The frames
+// coalesce back into the block as the last of them is freed.
+uint32_t buddy_alloc_frames(unsigned order);
 void     page_ref(uint32_t pa);     // refcount++ (copy-on-write, shared frames)
 unsigned page_unref(uint32_t pa);   // refcount--; frees the block at 0; returns the new count
 unsigned page_refcount(uint32_t pa); // 0 unless pa starts a buddy_alloc'd block

@@ -115,6 +115,34 @@ void announce_stack(uint32_t lo, uint32_t hi)
 	outb(MARK_PORT, '\n');
 }
 
+static void port_dec(uint32_t v)
+{
+	char digits[10];
+	int n = 0;
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n > 0)
+		outb(MARK_PORT, (uint8_t)digits[--n]);
+}
+
+/* Sent for every message queued and delivered (docs/ipc.md), so, like
+ * announce_window, without vsnprintf: "@what id=N ep=E dir=PID". */
+void announce_ipc(const char *what, uint32_t id, uint32_t ep, const char *dir, uint32_t pid)
+{
+	outb(MARK_PORT, '@');
+	port_puts(what);
+	port_puts(" id=");
+	port_dec(id);
+	port_puts(" ep=");
+	port_dec(ep);
+	outb(MARK_PORT, ' ');
+	port_puts(dir);
+	outb(MARK_PORT, '=');
+	port_dec(pid);
+	outb(MARK_PORT, '\n');
+}
+
 void machine_exit(int status)
 {
 	cli();

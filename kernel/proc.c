@@ -8,6 +8,7 @@
  */
 #include "proc.h"
 #include "abi.h"
+#include "cap.h"
 #include "copy.h"
 #include "debugport.h"
 #include "desc.h"
@@ -331,7 +332,7 @@ struct proc *proc_spawn(const char *prog, int argc, const char *const *argv, int
 		if ((*err = load_segment(as, m->data, &segs[i])) < 0)
 			goto fail;
 	if ((*err = as_map(as, USER_STACK_TOP - USER_STACK_PAGES * PGSIZE, USER_STACK_PAGES, MAP_WRITE)) < 0 ||
-	    (*err = push_args(as, argc, argv, &sp)) < 0)
+	    (*err = push_args(as, argc, argv, &sp)) < 0 || (*err = cap_spawn(p)) < 0)
 		goto fail;
 	p->as = as;
 	p->parent = curproc;
@@ -353,7 +354,10 @@ int proc_fork(void)
 	struct proc *parent = curproc, *p = proc_alloc(parent->name, user_first, KSTACK_USER);
 	if (!p)
 		return -ENOMEM;
-	if (!(p->as = as_fork(parent->as))) {
+	if (!(p->as = as_fork(parent->as)) || cap_fork(parent, p) < 0) {
+		if (p->as)
+			as_put(p->as);
+		cap_exit(p);
 		proc_free(p);
 		return -ENOMEM;
 	}
@@ -383,6 +387,7 @@ int proc_thread(uint32_t entry, uint32_t stack_top, uint32_t arg)
 	}
 	as_get(parent->as);
 	p->as = parent->as;
+	cap_thread(parent, p);
 	p->parent = parent;
 	user_tf(p->tf, entry, stack_top - 8);
 	p->state = P_RUNNABLE;
@@ -398,6 +403,7 @@ void proc_exit(int status)
 	for (struct proc *c = proctab; c < proctab + NPROC; c++)
 		if (c->parent == p)
 			c->parent = 0;
+	cap_exit(p);
 	if (p->as) {
 		if (kernel_layout == LAYOUT_SHARED)
 			lcr3((uint32_t)kernel_pgdir); /* not on the directory we free */

@@ -24,6 +24,8 @@ enum procstate { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE
 struct context { uint32_t edi, esi, ebx, ebp, eip; };
 struct trapframe;
 struct as;
+struct captab;
+struct ipc_call;
 
 struct proc {
 	int pid;
@@ -42,6 +44,8 @@ struct proc {
 	char *out;               /* the first OUTPUT_CAP bytes of its console output */
 	uint32_t outlen, outsize; /* bytes kept, bytes allocated */
 	int outcut;              /* a piece could not be kept: keep no more, so out stays a prefix */
+	struct captab *caps;     /* descriptor table, shared by its threads (cap.h) */
+	struct ipc_call *ipc_call; /* while it waits for the reply to a call (ipc.h) */
 	uint8_t fpu[108] __attribute__((aligned(16))); /* FNSAVE image */
 };
 

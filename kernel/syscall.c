@@ -3,12 +3,16 @@
 #include "syscall.h"
 #include "abi.h"
 #include "canary.h"
+#include "cap.h"
+#include "capmem.h"
 #include "copy.h"
 #include "debugport.h"
+#include "ipc.h"
 #include "klib.h"
 #include "log.h"
 #include "mmu.h"
 #include "proc.h"
+#include "slab.h"
 #include "stats.h"
 #include "trap.h"
 #include "vm.h"
@@ -146,6 +150,21 @@ static int sys_window_move(struct trapframe *tf)
 	return window_move(curproc->as, tf->ebx);
 }
 
+/* Descriptors and messages: cap.c, capmem.c, slab.c, ipc.c. */
+static int sys_cap_info(struct trapframe *tf) { return cap_sys_info(tf->ebx, tf->ecx); }
+static int sys_cap_alloc(struct trapframe *tf) { return capmem_sys_alloc(tf->ebx, tf->ecx); }
+static int sys_cap_split(struct trapframe *tf) { return cap_sys_split(tf->ebx, tf->ecx); }
+static int sys_cap_merge(struct trapframe *tf) { return cap_sys_merge(tf->ebx, tf->ecx); }
+static int sys_cap_map(struct trapframe *tf) { return capmem_sys_map(tf->ebx, tf->ecx, tf->edx); }
+static int sys_cap_unmap(struct trapframe *tf) { return capmem_sys_unmap(tf->ebx, tf->ecx); }
+static int sys_cap_close(struct trapframe *tf) { return cap_sys_close(tf->ebx); }
+static int sys_cap_slab(struct trapframe *tf) { return slab_sys_convert(tf->ebx, tf->ecx); }
+static int sys_ep_create(struct trapframe *tf) { return ipc_sys_create(tf->ebx); }
+static int sys_ipc_send(struct trapframe *tf) { return ipc_sys_send(tf->ebx, tf->ecx, tf->edx); }
+static int sys_ipc_recv(struct trapframe *tf) { return ipc_sys_recv(tf->ebx, tf->ecx, tf->edx); }
+static int sys_ipc_call(struct trapframe *tf) { return ipc_sys_call(tf->ebx, tf->ecx); }
+static int sys_ipc_reply(struct trapframe *tf) { return ipc_sys_reply(tf->ebx, tf->ecx); }
+
 static int (*const calls[NSYSCALL])(struct trapframe *) = {
 	[SYS_exit] = sys_exit,       [SYS_write] = sys_write,         [SYS_getpid] = sys_getpid,
 	[SYS_yield] = sys_yield,     [SYS_sleep] = sys_sleep,         [SYS_ticks] = sys_ticks,
@@ -154,6 +173,11 @@ static int (*const calls[NSYSCALL])(struct trapframe *) = {
 	[SYS_window] = sys_window,   [SYS_window_move] = sys_window_move, [SYS_canary] = sys_canary,
 	[SYS_getppid] = sys_getppid, [SYS_mark] = sys_mark,     [SYS_copybench] = sys_copybench,
 	[SYS_log] = sys_log,
+	[SYS_cap_info] = sys_cap_info,   [SYS_cap_alloc] = sys_cap_alloc, [SYS_cap_split] = sys_cap_split,
+	[SYS_cap_merge] = sys_cap_merge, [SYS_cap_map] = sys_cap_map,     [SYS_cap_unmap] = sys_cap_unmap,
+	[SYS_cap_close] = sys_cap_close, [SYS_cap_slab] = sys_cap_slab,   [SYS_ep_create] = sys_ep_create,
+	[SYS_ipc_send] = sys_ipc_send,   [SYS_ipc_recv] = sys_ipc_recv,   [SYS_ipc_call] = sys_ipc_call,
+	[SYS_ipc_reply] = sys_ipc_reply,
 };
 
 void syscall(struct trapframe *tf)

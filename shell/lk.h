@@ -52,5 +52,7 @@ void lk_open_window(lua_State *L);
 void lk_open_proc(lua_State *L);
 void lk_open_buddy(lua_State *L);
 void lk_open_emu(lua_State *L);
+void lk_open_cap(lua_State *L);
+void lk_open_ipc(lua_State *L);
 
 #endif

@@ -245,6 +245,32 @@ static void test_refcounts(void)
 	CHECK_EQ(corrupt_calls, 3);
 }
 
+// A block of separately counted frames: aligned, each page refcounted on
+// its own, and whole again (one free block) once the last page goes.
+static void test_alloc_frames(void)
+{
+	setup(BASE, BASE + 64 * PG);
+	struct buddy_info before, info;
+	buddy_info(&before);
+	uint32_t pa = buddy_alloc_frames(3);
+	CHECK(pa != 0 && (pa / PG) % 8 == 0);
+	for (uint32_t i = 0; i < 8; i++)
+		CHECK_EQ(page_refcount(pa + i * PG), 1);
+	buddy_info(&info);
+	CHECK_EQ(info.used_pages, 8);
+	page_ref(pa + 5 * PG);
+	for (uint32_t i = 0; i < 8; i++)
+		page_unref(pa + i * PG);
+	buddy_info(&info);
+	CHECK_EQ(info.used_pages, 1);
+	CHECK_EQ(page_unref(pa + 5 * PG), 0);
+	buddy_info(&info);
+	CHECK_EQ(info.used_pages, 0);
+	CHECK(memcmp(info.free_blocks, before.free_blocks, sizeof info.free_blocks) == 0);
+	CHECK_EQ(buddy_alloc_frames(BUDDY_MAX_ORDER + 1), 0);
+	CHECK_EQ(corrupt_calls, 0);
+}
+
 static void test_freeing_non_blocks(void)
 {
 	setup(BASE, BASE + 64 * PG);
@@ -492,6 +518,7 @@ int main(void)
 	RUN(test_alignment_and_exhaustion);
 	RUN(test_split_and_coalesce_order);
 	RUN(test_refcounts);
+	RUN(test_alloc_frames);
 	RUN(test_freeing_non_blocks);
 	RUN(test_b_malloc_sizes);
 	RUN(test_b_split_coalesce);

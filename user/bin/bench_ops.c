@@ -142,6 +142,89 @@ static void bench_window(void)
 	end("window");
 }
 
+/* ---- descriptors and messages (docs/ipc.md) ---- */
+
+#define TAG_STOP 0xDEAD
+
+static int bench_endpoint(void)
+{
+	int right = cap_alloc(0, 0);
+	cap_slab(right, SLAB_ENDPOINT);
+	return ep_create(right);
+}
+
+/* The server for ipc and ipc64: answers every call with the message it
+ * got, word[0] + 1, until TAG_STOP. */
+static void serve(int ep)
+{
+	struct ipc_msg m;
+	while (ipc_recv(ep, &m, 0) == 0) {
+		uint32_t id = m.id, stop = m.tag == TAG_STOP;
+		m.word[0]++;
+		ipc_reply(id, &m);
+		if (stop)
+			exit(0);
+	}
+	exit(1);
+}
+
+/* A call/reply round trip: one word, or the full 64-byte payload too
+ * (written by the client and read back by it, each round). */
+static void bench_ipc(const char *op, int ep, int full)
+{
+	int pid = fork();
+	if (pid == 0)
+		serve(ep);
+	struct ipc_msg m = { .word = { 0 } };
+	uint32_t n = begin(op, scaled(2000)), sum = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (full)
+			memset(m.payload, (int)i, IPC_PAYLOAD);
+		ipc_call(ep, &m);
+		if (full)
+			sum += m.payload[i % IPC_PAYLOAD];
+	}
+	end(op);
+	m.tag = TAG_STOP;
+	ipc_call(ep, &m);
+	wait(pid, 0);
+	(void)sum;
+}
+
+/* A send to a receiver asleep in ipc_recv: queued, then delivered when
+ * it runs (the yield lets it); n counts messages. */
+static void bench_ipcq(int ep)
+{
+	uint32_t rounds = scaled(2000);
+	int pid = fork();
+	if (pid == 0) {
+		struct ipc_msg m;
+		for (uint32_t i = 0; i < rounds; i++)
+			ipc_recv(ep, &m, 0);
+		exit(0);
+	}
+	struct ipc_msg m = { .word = { 1 } };
+	yield(); /* the child is asleep in ipc_recv from here on */
+	uint32_t n = begin("ipcq", rounds);
+	for (uint32_t i = 0; i < n; i++) {
+		ipc_send(ep, &m, 0);
+		yield();
+	}
+	end("ipcq");
+	wait(pid, 0);
+}
+
+/* Split a two-page block into halves and merge them back. */
+static void bench_cap(void)
+{
+	int blk = cap_alloc(0, 1);
+	uint32_t n = begin("cap", scaled(2000));
+	for (uint32_t i = 0; i < n; i++)
+		cap_merge(blk, cap_split(blk, 0));
+	end("cap");
+	cap_close(blk);
+}
+
 /* A decimal argument, 0 if it is not one. */
 static int decimal(const char *s)
 {
@@ -167,6 +250,11 @@ int main(int argc, char **argv)
 	bench_fork();
 	bench_switch();
 	bench_window();
+	int ep = bench_endpoint();
+	bench_ipc("ipc", ep, 0);
+	bench_ipc("ipc64", ep, 1);
+	bench_ipcq(ep);
+	bench_cap();
 	mark("bench:done");
 	printf("bench_ops: done (scale 1/%d)\n", scale);
 	return 0;

@@ -4,7 +4,8 @@
  *
  * Each step picks a system call and, five times in eight, arguments the
  * kernel must accept (pointers into the program's own arena, page-aligned ranges
- * in a play region, real child pids, free window addresses), otherwise
+ * in a play region, real child pids, free window addresses, its own
+ * descriptors and endpoints), otherwise
  * arguments drawn from edge values and random words.  Forks, threads and
  * window moves are interleaved.  Per call it counts how many got past the
  * argument checks (docs/attack.md) and prints that table at the end.
@@ -24,6 +25,7 @@
 #define OUTBUF     (ARENA + 4 * PAGE_SIZE)	/* 4 pages for the kernel to write */
 #define SENTINEL   (ARENA + 8 * PAGE_SIZE)	/* never handed to the kernel */
 #define HLT_PAGE   (ARENA + 9 * PAGE_SIZE)	/* hlt everywhere: stray thread entries */
+/* pages 10..15: messages (page 10) and the calling thread's stack (12..15) */
 #define STACKS     (ARENA + 16 * PAGE_SIZE)	/* MAXLIVE thread stacks */
 #define STACK_PAGES 4u
 #define MAXLIVE    4		/* live threads, and live forked children */
@@ -41,7 +43,12 @@ static const char *const names[NCOUNT] = {
 	[SYS_fork] = "fork", [SYS_thread] = "thread", [SYS_wait] = "wait",
 	[SYS_window] = "window", [SYS_window_move] = "window_move",
 	[SYS_canary] = "canary", [SYS_getppid] = "getppid", [SYS_mark] = "mark",
-	[SYS_copybench] = "copybench", [SYS_log] = "log", [OTHER] = "(no such)",
+	[SYS_copybench] = "copybench", [SYS_log] = "log",
+	[SYS_cap_info] = "cap_info", [SYS_cap_alloc] = "cap_alloc", [SYS_cap_split] = "cap_split",
+	[SYS_cap_merge] = "cap_merge", [SYS_cap_map] = "cap_map", [SYS_cap_unmap] = "cap_unmap",
+	[SYS_cap_close] = "cap_close", [SYS_cap_slab] = "cap_slab", [SYS_ep_create] = "ep_create",
+	[SYS_ipc_send] = "ipc_send", [SYS_ipc_recv] = "ipc_recv", [SYS_ipc_call] = "ipc_call",
+	[SYS_ipc_reply] = "ipc_reply", [OTHER] = "(no such)",
 };
 
 /* Errors that mean "the arguments were refused". */
@@ -56,6 +63,14 @@ static uint32_t rng, unexpected, mypid, myppid, mycanary;
 static int live_thread[MAXLIVE], live_child[MAXLIVE];
 static uint32_t child_status[MAXLIVE], thread_status[MAXLIVE];
 static int in_child;
+
+/* The fuzzer's own descriptors: the spawn quota (fd 0; a forked child has
+ * none), a slab right, an endpoint to send itself messages on, and one to
+ * call itself on.  Random arguments never close, move or
+ * merge these away; every other open
+ * descriptor is a spare, found by asking the kernel (rescan). */
+static int quota_fd = 0, slab_fd = -1, ep_fd = -1, call_fd = -1;
+static int spare[NCAP], nspare;
 
 /* ---- randomness -------------------------------------------------------- */
 
@@ -119,22 +134,44 @@ static uint32_t out_ptr(uint32_t p, uint32_t len)
 
 /* ---- one call, counted ---------------------------------------------------- */
 
+/* The descriptor and message calls, 19..31, as a bit each. */
+#define CAPS(x) (1u << (x))
+#define IN(set, nr) ((nr) >= SYS_cap_info && (nr) <= SYS_ipc_reply && ((set) >> (nr) & 1))
+#define IPC_SENDS (CAPS(SYS_ipc_send) | CAPS(SYS_ipc_call))
+
+/* docs/syscalls.md's error column, per call. */
 static int known_error(int nr, int r)
 {
 	switch (r) {
-	case -EBADF:  return nr == SYS_write;
+	case -EBADF:  return nr == SYS_write || IN(~0u, nr);
 	case -EFAULT: return nr == SYS_write || nr == SYS_map_frames || nr == SYS_thread ||
 			     nr == SYS_wait || nr == SYS_window || nr == SYS_mark ||
-			     nr == SYS_copybench || nr == SYS_log;
+			     nr == SYS_copybench || nr == SYS_log ||
+			     IN(CAPS(SYS_cap_info) | IPC_SENDS | CAPS(SYS_ipc_recv) |
+				CAPS(SYS_ipc_reply), nr);
 	case -EINVAL: return nr == SYS_map || nr == SYS_map_frames || nr == SYS_unmap ||
 			     nr == SYS_thread || nr == SYS_window_move || nr == SYS_mark ||
-			     nr == SYS_copybench;
-	case -EEXIST: return nr == SYS_map || nr == SYS_map_frames;
+			     nr == SYS_copybench ||
+			     IN(~(CAPS(SYS_cap_info) | CAPS(SYS_cap_close) | CAPS(SYS_ep_create)), nr);
+	case -EEXIST: return nr == SYS_map || nr == SYS_map_frames || nr == SYS_cap_map;
 	case -ENOMEM: return nr == SYS_map || nr == SYS_map_frames || nr == SYS_fork ||
-			     nr == SYS_thread;
-	case -EBUSY:  return nr == SYS_window_move;
+			     nr == SYS_thread ||
+			     IN(CAPS(SYS_cap_alloc) | CAPS(SYS_cap_split) | CAPS(SYS_cap_map), nr);
+	case -EBUSY:  return nr == SYS_window_move ||
+			     IN(CAPS(SYS_cap_split) | CAPS(SYS_cap_merge) | CAPS(SYS_cap_slab), nr);
 	case -ECHILD: return nr == SYS_wait;
 	case -ENOSYS: return nr == OTHER;
+	case -ESRCH:  return nr == SYS_ipc_reply;
+	case -EACCES: return IN(CAPS(SYS_cap_map) | CAPS(SYS_cap_slab) | IPC_SENDS |
+				CAPS(SYS_ipc_recv), nr);
+	case -EPERM:  return IN(IPC_SENDS | CAPS(SYS_ipc_reply), nr);
+	case -ENOSPC: return IN(CAPS(SYS_cap_alloc) | CAPS(SYS_ep_create), nr);
+	case -EMFILE: return IN(CAPS(SYS_cap_alloc) | CAPS(SYS_cap_split) | CAPS(SYS_ep_create) |
+				CAPS(SYS_ipc_recv) | CAPS(SYS_ipc_call), nr);
+	case -EAGAIN: return IN(CAPS(SYS_ipc_send) | CAPS(SYS_ipc_recv), nr);
+	case -EPIPE:  return IN(IPC_SENDS, nr);
+	case -EINTR:  return IN(IPC_SENDS | CAPS(SYS_ipc_recv), nr);	/* only when killed */
+	case -EOVERFLOW: return nr == SYS_cap_merge;
 	default:      return (r >= 0 || nr == SYS_canary) && nr != OTHER;	/* any word */
 	}
 }
@@ -207,6 +244,7 @@ static void remember(uint32_t va, uint32_t n)
 /* ---- children and threads --------------------------------------------------- */
 
 static void step(void);
+static void rescan(void);
 
 #define ANY_STATUS ~0u	/* a thread started at a stray address: any death */
 
@@ -291,6 +329,10 @@ static void fuzz_fork(void)
 		in_child = 1;	/* the parent's children and threads are not ours */
 		memset(live_child, 0, sizeof live_child);
 		memset(live_thread, 0, sizeof live_thread);
+		quota_fd = slab_fd = -1;	/* counted descriptors stay with the parent */
+		cap_close(call_fd);	/* the parent's calls are not the child's to take */
+		call_fd = -1;
+		rescan();
 		rng ^= 0x9E3779B9u * (uint32_t)getpid();
 		for (int n = 0; n < 16; n++)
 			step();
@@ -298,6 +340,377 @@ static void fuzz_fork(void)
 	}
 	if (r > 0)
 		live_child[i] = r;
+}
+
+/* ---- descriptors and messages ------------------------------------------------ */
+
+static int protected_fd(uint32_t fd)
+{
+	return fd == (uint32_t)quota_fd || fd == (uint32_t)slab_fd || fd == (uint32_t)ep_fd ||
+	       fd == (uint32_t)call_fd;
+}
+
+static uint32_t some_fd(void) { return below(4) ? below(NCAP + 2) : some_word(); }
+
+/* A descriptor argument the kernel may consume: never one of ours. */
+static int index_of(int fd);
+static uint32_t quota_left(void);
+static struct cap_info spare_info[NCAP];
+
+/* Pages go back to the quota only by merging a block (or quota) into it,
+ * so below this the fuzzer keeps what it holds and makes no new slabs. */
+#define QUOTA_LOW (CAP_SPAWN_QUOTA / 2)
+
+/* A descriptor argument the kernel may consume: never one of ours, nor,
+ * while the quota is low, a spare block or quota (that would spend it). */
+static uint32_t consumable(uint32_t fd)
+{
+	int j = fd < NCAP ? index_of((int)fd) : -1;
+	uint32_t t = j >= 0 ? spare_info[j].type : 0;
+
+	if (protected_fd(fd) ||
+	    ((t == CAPT_MEMORY || t == CAPT_QUOTA) && quota_left() < QUOTA_LOW))
+		return fd + NCAP;
+	return fd;
+}
+
+static void rescan(void)
+{
+	nspare = 0;
+	for (int fd = 0; fd < NCAP; fd++)
+		if (!protected_fd(fd) && cap_info(fd, &spare_info[nspare]) == 0)
+			spare[nspare++] = fd;
+}
+
+/* A spare of the given type (0: any), or -1. */
+static int pick_spare(uint32_t type)
+{
+	int start = below(nspare + 1);
+
+	for (int i = 0; i < nspare; i++) {
+		int j = (start + i) % nspare;
+		if (!type || spare_info[j].type == type)
+			return j;
+	}
+	return -1;
+}
+
+/* A call that may change the table: rescan when it did. */
+static int call_t(int nr, int valid, uint32_t a, uint32_t b, uint32_t c)
+{
+	int r = call(nr, valid, a, b, c, 0, 0);
+	if (r >= 0)
+		rescan();
+	return r;
+}
+
+static uint32_t quota_left(void)
+{
+	struct cap_info ci;
+	return quota_fd >= 0 && cap_info(quota_fd, &ci) == 0 ? ci.count : 0;
+}
+
+/* A fresh slab right when ours is spent; the old one becomes a spare. */
+static int ensure_slab(void)
+{
+	struct cap_info ci;
+	int fd;
+
+	if (slab_fd >= 0 && cap_info(slab_fd, &ci) == 0 && ci.count > 0)
+		return 1;
+	if (slab_fd >= 0 && quota_left() < QUOTA_LOW)
+		return 1;	/* a spent right: ENOSPC */
+	if (quota_left() == 0 || (fd = call(SYS_cap_alloc, 1, quota_fd, 0, 0, 0, 0)) < 0)
+		return 0;
+	if (call(SYS_cap_slab, 1, fd, SLAB_ENDPOINT, 0, 0, 0) < 0) {
+		call(SYS_cap_close, 1, fd, 0, 0, 0, 0);
+		return 0;
+	}
+	slab_fd = fd;
+	rescan();
+	return 1;
+}
+
+static int index_of(int fd)
+{
+	for (int j = 0; j < nspare; j++)
+		if (spare[j] == fd)
+			return j;
+	return -1;
+}
+
+/* A mappable spare block of order >= min_order, allocated if there is
+ * none: its index, or -1. */
+static int some_block(uint32_t min_order)
+{
+	int start = below(nspare + 1);
+
+	for (int i = 0; i < nspare; i++) {
+		int j = (start + i) % nspare;
+		if (spare_info[j].type == CAPT_MEMORY && spare_info[j].order >= min_order &&
+		    spare_info[j].rights & CAP_READ)
+			return j;
+	}
+	return index_of(call_t(SYS_cap_alloc, 1, quota_fd, min_order + below(2), 0));
+}
+
+/* Drop spare j.  Closing a block does not refund the quota, so a block or
+ * quota goes back into the quota when that runs low (a mapped block: EBUSY,
+ * then it is closed). */
+static void drop_spare(int j)
+{
+	int fd = spare[j];
+	uint32_t t = spare_info[j].type;
+
+	if ((t == CAPT_QUOTA || (t == CAPT_MEMORY && quota_left() < QUOTA_LOW)) &&
+	    call_t(SYS_cap_merge, 1, quota_fd, fd, 0) == 0)
+		return;
+	call_t(SYS_cap_close, 1, fd, 0, 0);
+}
+
+#define MSG_SEND  ((struct ipc_msg *)(ARENA + 10 * PAGE_SIZE))
+#define MSG_RECV  (MSG_SEND + 1)
+#define MSG_CALL  (MSG_SEND + 2)	/* the calling thread's */
+#define MSG_REPLY (MSG_SEND + 3)
+#define CALL_STACK_TOP (ARENA + 16 * PAGE_SIZE)	/* pages 12..15 */
+
+/* A message with up to two of the spares, copied or moved (counted ones
+ * can only move), with rights drawn at random: they only shrink. */
+static uint32_t valid_msg(struct ipc_msg *m)
+{
+	memset(m, 0, sizeof *m);
+	m->tag = rnd(), m->word[0] = rnd(), m->word[1] = rnd();
+	for (uint32_t i = 0, want = below(IPC_MAXCAPS + 1); i < want; i++) {
+		int j = pick_spare(0);
+		if (j < 0 || (i == 1 && spare[j] == m->cap[0].fd))
+			break;
+		m->cap[i].fd = spare[j];
+		m->cap[i].rights = rnd() & 0xF;
+		m->cap[i].flags = spare_info[j].type == CAPT_QUOTA || spare_info[j].type == CAPT_SLAB ||
+				  below(2) ? IPC_MOVE : 0;
+		m->ncaps = i + 1;
+	}
+	return (uint32_t)m;
+}
+
+/* Any words, descriptors of any kind; what it moves is never ours. */
+static uint32_t random_msg(void)
+{
+	struct ipc_msg *m = MSG_SEND;
+
+	if (below(4) == 0)
+		return some_word();	/* the kernel only reads it */
+	for (uint32_t i = 0; i < sizeof *m / 4; i++)
+		((uint32_t *)m)[i] = rnd();
+	m->ncaps = below(4) ? below(IPC_MAXCAPS + 2) : rnd();
+	for (int i = 0; i < IPC_MAXCAPS; i++) {
+		m->cap[i].fd = some_fd();
+		m->cap[i].flags = below(4) ? below(2) : rnd();
+		if (m->cap[i].flags & IPC_MOVE || m->cap[i].fd == call_fd)
+			m->cap[i].fd = consumable(m->cap[i].fd);	/* nobody else calls there */
+	}
+	return (uint32_t)m;
+}
+
+static uint32_t ipc_flags(void)
+{
+	return below(4) ? IPC_NONBLOCK : rnd() | IPC_NONBLOCK;	/* never sleeps */
+}
+
+/* cap_map a block into a cleared part of the play region and cap_unmap
+ * it again: a mapped block could not go back to the quota. */
+static void map_block(int j)
+{
+	uint32_t n = 1u << spare_info[j].order;
+	uint32_t va = PLAY + below(PLAY_PAGES - n + 1) * PAGE_SIZE;
+	uint32_t flags = spare_info[j].rights & CAP_WRITE && below(2) ? MAP_WRITE : 0;
+
+	fuzz_unmap(1, va, n);
+	if (call(SYS_cap_map, 1, spare[j], va, flags, 0, 0) == 0)
+		call(SYS_cap_unmap, 1, spare[j], va, 0, 0, 0);
+}
+
+/* cap_slab of a one-page block while it is mapped: EBUSY, nothing spent. */
+static void slab_mapped(void)
+{
+	int j = nspare;
+	uint32_t va = PLAY + below(PLAY_PAGES) * PAGE_SIZE;
+
+	while (--j >= 0 && !(spare_info[j].type == CAPT_MEMORY && spare_info[j].order == 0 &&
+			     spare_info[j].rights & CAP_READ))
+		;
+	if (j < 0 && (j = index_of(call_t(SYS_cap_alloc, 1, quota_fd, 0, 0))) < 0)
+		return;
+	fuzz_unmap(1, va, 1);
+	if (call(SYS_cap_map, 1, spare[j], va, 0, 0, 0) == 0) {
+		call(SYS_cap_slab, 1, spare[j], SLAB_ENDPOINT, 0, 0, 0);
+		call(SYS_cap_unmap, 1, spare[j], va, 0, 0, 0);
+	}
+}
+
+static void call_thread(void *arg)
+{
+	int r = call(SYS_ipc_call, 1, (uint32_t)arg, (uint32_t)valid_msg(MSG_CALL), 0, 0, 0);
+	exit(r == 0 && MSG_CALL->tag == MSG_REPLY->tag ? 0 : 0x7E);
+}
+
+/* ipc_call and ipc_reply with no way to sleep forever: a thread calls an
+ * endpoint that only this process can receive on (a forked child closes its
+ * copy first), the program takes the call without blocking and answers it,
+ * and the thread ends. */
+static void call_and_reply(void)
+{
+	int r = -EAGAIN, tid;
+
+	while (nspare > NCAP / 2)	/* room for what the messages carry */
+		drop_spare(0);
+	if (call_fd < 0 && (!ensure_slab() || (call_fd = call(SYS_ep_create, 1, slab_fd, 0, 0, 0, 0)) < 0)) {
+		call_fd = -1;
+		return;
+	}
+	rescan();
+	tid = call(SYS_thread, 1, (uint32_t)call_thread, CALL_STACK_TOP, (uint32_t)call_fd, 0, 0);
+	for (int tries = 0; tid > 0 && r == -EAGAIN && tries < 1000; tries++)
+		if ((r = call(SYS_ipc_recv, 1, call_fd, (uint32_t)MSG_RECV, IPC_NONBLOCK, 0, 0)) == -EAGAIN)
+			yield();
+		else if (r == 0 && !(MSG_RECV->flags & IPC_CALLED))
+			complain("a message that is no call on the call endpoint", 0, 0, 0);
+	if (r == 0) {
+		rescan();
+		valid_msg(MSG_REPLY);
+		if (call_t(SYS_ipc_reply, 1, MSG_RECV->id, (uint32_t)MSG_REPLY, 0) != 0)
+			r = -1;
+	}
+	if (tid > 0 && r != 0) {
+		complain("the call on endpoint fd %d was not answered: %d", (uint32_t)call_fd, (uint32_t)r, 0);
+		call(SYS_cap_close, 1, call_fd, 0, 0, 0, 0);	/* a call still queued fails: EPIPE */
+		call_fd = -1;
+		rescan();
+	}
+	if (tid > 0)
+		reap(&tid, 0);
+}
+
+static void fuzz_cap_valid(int nr)
+{
+	int j = pick_spare(0), half;
+	uint32_t left = quota_left();
+
+	switch (nr) {
+	case SYS_cap_info:
+		call(nr, 1, (uint32_t)(j >= 0 ? spare[j] : ep_fd), OUTBUF + below(PAGE_SIZE - 16), 0, 0, 0);
+		break;
+	case SYS_cap_alloc:
+		if (nspare >= NCAP / 2)
+			drop_spare(j);
+		call_t(nr, 1, quota_fd, below(3), 0);
+		break;
+	case SYS_cap_split:	/* a block into halves, or part of the quota */
+		if (below(2) && left > 1)
+			call_t(nr, 1, quota_fd, 1 + below(left - 1 < 64 ? left - 1 : 64), 0);
+		else if ((j = some_block(1)) >= 0)
+			call_t(nr, 1, spare[j], 0, 0);
+		break;
+	case SYS_cap_merge:	/* two buddies, or a spare quota back */
+		if ((j = pick_spare(CAPT_QUOTA)) >= 0 && below(2))
+			call_t(nr, 1, quota_fd, spare[j], 0);
+		else if ((j = some_block(1)) >= 0) {
+			int fd = spare[j];
+			if ((half = call_t(SYS_cap_split, 1, fd, 0, 0)) >= 0)
+				call_t(nr, 1, fd, half, 0);
+		}
+		break;
+	case SYS_cap_map:
+	case SYS_cap_unmap:
+		if ((j = some_block(0)) >= 0)
+			map_block(j);
+		break;
+	case SYS_cap_close:	/* a spare quota goes back instead */
+		if (j >= 0)
+			drop_spare(j);
+		break;
+	case SYS_cap_slab:	/* a slab's page never returns to the quota */
+		if (quota_left() < QUOTA_LOW)
+			slab_mapped();
+		else if ((j = call_t(SYS_cap_alloc, 1, quota_fd, 0, 0)) >= 0 &&
+			 call_t(nr, 1, j, SLAB_ENDPOINT, 0) == 0)
+			slab_fd = j, rescan();	/* the old right is a spare now */
+		break;
+	case SYS_ep_create:
+		if (ensure_slab())
+			call_t(nr, 1, slab_fd, 0, 0);
+		break;
+	case SYS_ipc_send:
+		call_t(nr, 1, ep_fd, valid_msg(MSG_SEND), IPC_NONBLOCK);
+		break;
+	case SYS_ipc_recv:
+		call_t(nr, 1, ep_fd, (uint32_t)MSG_RECV, IPC_NONBLOCK);
+		break;
+	default:
+		call_and_reply();
+	}
+}
+
+static void fuzz_cap_random(int nr)
+{
+	uint32_t fd = some_fd(), w = some_word();
+	struct cap_info ci;
+	int r;
+
+	switch (nr) {
+	case SYS_cap_info:
+		call(nr, 0, fd, out_ptr(w, sizeof ci), 0, 0, 0);
+		break;
+	case SYS_cap_alloc:	/* the quota is spent by valid calls only */
+		call_t(nr, 0, consumable(fd), below(4) ? w : below(13), 0);
+		break;
+	case SYS_cap_split:
+		call_t(nr, 0, consumable(fd), below(2) ? 0 : w, 0);
+		break;
+	case SYS_cap_merge:
+		call_t(nr, 0, fd, consumable(some_fd()), 0);
+		break;
+	case SYS_cap_map:
+		r = call(nr, 0, fd, w, below(2) ? MAP_WRITE : rnd(), 0, 0);
+		if (r == 0 && cap_info(fd, &ci) == 0)
+			remember(w, 1u << ci.order);
+		break;
+	case SYS_cap_unmap:
+		call(nr, 0, fd, w, 0, 0, 0);
+		break;
+	case SYS_cap_close:
+		call_t(nr, 0, consumable(fd), 0, 0);
+		break;
+	case SYS_cap_slab:
+		call_t(nr, 0, consumable(fd), below(2) ? SLAB_ENDPOINT : w, 0);
+		break;
+	case SYS_ep_create:
+		call_t(nr, 0, fd, 0, 0);
+		break;
+	case SYS_ipc_send:	/* only calls go to the call endpoint */
+		call_t(nr, 0, fd == (uint32_t)call_fd ? fd + NCAP : fd, random_msg(), ipc_flags());
+		break;
+	case SYS_ipc_recv:
+		call_t(nr, 0, fd, out_ptr(w, sizeof(struct ipc_msg)), ipc_flags());
+		break;
+	case SYS_ipc_call:	/* an endpoint would sleep: none */
+		if (cap_info(fd, &ci) == 0 && ci.type == CAPT_ENDPOINT)
+			fd += NCAP;
+		call_t(nr, 0, fd, random_msg(), 0);
+		break;
+	default:
+		call_t(nr, 0, below(2) ? below(1u << 16) : w, random_msg(), 0);
+	}
+}
+
+/* In a forked child the counted descriptors are gone and there are no
+ * threads to call with: random arguments only. */
+static void fuzz_cap(int nr, int valid)
+{
+	if (valid && !in_child)
+		fuzz_cap_valid(nr);
+	else
+		fuzz_cap_random(nr);
 }
 
 /* ---- one step: a call with valid or random arguments ------------------------ */
@@ -422,6 +835,7 @@ static void step(void)
 	case SYS_mark:        fuzz_string(SYS_mark, valid, 90); break;
 	case SYS_log:         fuzz_string(SYS_log, valid, 2 * LOG_MAX); break;
 	case SYS_copybench:   fuzz_copybench(valid); break;
+	case SYS_cap_info ... SYS_ipc_reply: fuzz_cap(nr, valid); break;
 	case NSYSCALL:
 		call(below(2) ? NSYSCALL + (int)below(100) : (int)(rnd() | 0x80000000u), 0,
 		     some_word(), some_word(), some_word(), some_word(), some_word());
@@ -457,6 +871,11 @@ static void setup(void)
 	mypid = getpid();
 	myppid = getppid();
 	mycanary = canary();
+	if (!ensure_slab() || (ep_fd = call(SYS_ep_create, 1, slab_fd, 0, 0, 0, 0)) < 0) {
+		printf("fuzz: cannot make an endpoint\n");
+		exit(2);
+	}
+	rescan();
 }
 
 static int sentinel_intact(void)

@@ -32,6 +32,20 @@ int window_move(uint32_t va);
 uint32_t canary(void);
 int trace_mark(const char *label);	/* SYS_mark: a UMARK event in the log */
 int copybench(int op, void *buf, uint32_t len);
+/* descriptors and messages (docs/capabilities.md, docs/ipc.md) */
+int cap_info(int fd, struct cap_info *out);
+int cap_alloc(int quota_fd, uint32_t order);
+int cap_split(int fd, uint32_t k);
+int cap_merge(int fd, int fd2);
+int cap_map(int fd, uint32_t va, uint32_t flags);
+int cap_unmap(int fd, uint32_t va);
+int cap_close(int fd);
+int cap_slab(int fd, uint32_t kind);
+int ep_create(int right_fd);
+int ipc_send(int fd, struct ipc_msg *m, uint32_t flags);
+int ipc_recv(int fd, struct ipc_msg *m, uint32_t flags);
+int ipc_call(int fd, struct ipc_msg *m);
+int ipc_reply(uint32_t id, struct ipc_msg *m);
 int klog(const char *line);	/* SYS_log: a line in the kernel's message ring */
 
 /* printf.c (stb_sprintf, no floating point) */
