@@ -261,7 +261,7 @@ void buddy_info(struct buddy_info *out)
 	*out = counts;
 }
 
-// ---- seed 002 challenge 4: b_ blocks ----
+// ---- b_ blocks: contiguous runs split and coalesced (docs/memory.md) ----
 
 static unsigned order_for_pages(uint32_t pages)
 {

@@ -1,5 +1,5 @@
 // Physical memory: a buddy allocator of naturally aligned 2^order-page
-// blocks, page reference counts, and seed 002's contiguous "b_" blocks.
+// blocks, page reference counts, and JOS-style contiguous "b_" blocks (docs/memory.md).
 //
 // Physical addresses are uint32_t and never dereferenced here: all
 // bookkeeping lives in a metadata array the caller provides, one entry per

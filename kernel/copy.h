@@ -1,6 +1,6 @@
 /* copy.h — moving bytes between the kernel and a user address space.
  *
- * MINIX style (seed 001): the kernel borrows the user's page-directory
+ * MINIX style (docs/memory.md): the kernel borrows the user's page-directory
  * entry into a slot of its own directory, copies, and catches a page fault
  * in the copy instead of checking first.  A bad pointer gives -EFAULT;
  * lazy and copy-on-write pages are resolved on the way.  Works on any

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include "window_layout.h"
 
-#define WINDOW_INITIAL_VA 0xF0000000u /* seed 000's "arbitrary fixed point", to start from */
+#define WINDOW_INITIAL_VA 0xF0000000u /* an arbitrary fixed point to start from (docs/window.md) */
 
 struct window {
 	uint32_t va;       /* W: where it sits in the user address space */

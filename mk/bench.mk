@@ -1,5 +1,5 @@
 # mk/bench.mk — `make bench`: what a bounce costs, per kernel operation,
-# in both kernel layouts (issue 6; docs/performance.md).
+# in both kernel layouts (docs/performance.md).
 #
 #   make bench          both modes' bench ISOs in the instrumented Bochs
 #                       ($(BENCH_RUNS) runs each), the logging-off and

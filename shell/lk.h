@@ -22,8 +22,8 @@ void lk_open(lua_State *L);
 /* k[part][name] = func for each entry (part NULL: k[name]); records usage for help. */
 void lk_register(lua_State *L, const char *part, const struct kfunc *funcs);
 
-/* Make global `name` a printing variant of k[part][fname] (seed 002's
- * monitor commands): the same C function, for which lk_verbose is true,
+/* Make global `name` a printing variant of k[part][fname] (the JOS-style
+ * monitor commands, docs/shell.md): the same C function, for which lk_verbose is true,
  * whose results are marked shown. */
 void lk_alias(lua_State *L, const char *name, const char *part, const char *fname);
 int lk_verbose(lua_State *L);

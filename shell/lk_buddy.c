@@ -1,4 +1,4 @@
-/* lk_buddy.c — k.buddy: seed 002's physically contiguous blocks (b_malloc,
+/* lk_buddy.c — k.buddy: physically contiguous blocks (b_malloc,
  * b_free, b_split, b_coalesce in kernel/buddy.c) and the allocator's state. */
 #include <stdio.h>
 

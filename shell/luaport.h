@@ -19,7 +19,7 @@
  * glibc's is, so the output equals host lua5.4's.  The kernel's stb_sprintf
  * would not do: it rounds ties away from zero ("%.0f" of 2.5 gives 3),
  * stops after 17 significant digits, ignores '#', spells "Inf"/"NaN" and
- * has a lossy %a.  (Lua's own %a, which issue 4 suggested as the way
+ * has a lossy %a.  (Lua's own %a, the obvious way
  * around the last, rejects "%.3a" and writes subnormals unlike glibc;
  * musl's exact %a makes it unnecessary.) */
 #undef l_sprintf

@@ -1,5 +1,5 @@
 // Unit tests for kernel/buddy.c: the buddy allocator, page refcounts and
-// seed 002's b_ blocks, checked against an independent model of frames.
+// the b_ blocks, checked against an independent model of frames.
 
 #include <stdlib.h>
 #include <string.h>

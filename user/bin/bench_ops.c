@@ -1,4 +1,4 @@
-/* bench_ops — the kernel operations whose cost issue 6 measures.
+/* bench_ops — the kernel operations whose cost make bench measures (docs/performance.md).
  *
  * Each op runs n times between two MARK events,
  *     bench:<op>:N=<n>:begin   ...   bench:<op>:end
