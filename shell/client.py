@@ -33,6 +33,7 @@ Library use (system tests):
 """
 
 import argparse
+import contextlib
 import os
 import re
 import socket
@@ -76,6 +77,28 @@ def recv_all(conn):
     while data := conn.recv(65536):
         chunks.append(data)
     return b"".join(chunks)
+
+
+def printed(out, key):
+    """The value a chunk printed with print(key, value), from its output."""
+    m = re.search(rf"^{re.escape(key)}\t(.*)$", out, re.M)
+    if not m:
+        raise ShellError(f"no {key} in {out!r}")
+    return m.group(1)
+
+
+@contextlib.contextmanager
+def booted_shell(iso, log, timeout=300, boot_timeout=1800):
+    """Boot iso in Bochs (event log at log, its folder made) and give its
+    shell at the first prompt, with what the boot printed before it in
+    sh.banner; Bochs is stopped on the way out."""
+    if not os.path.exists(iso):
+        raise FileNotFoundError(f"{iso} is missing: run `make isos`")
+    os.makedirs(os.path.dirname(os.path.abspath(log)), exist_ok=True)
+    with Bochs(iso, log=log, timeout=boot_timeout) as vm:
+        sh = Shell(vm, timeout=timeout)
+        sh.banner = sh.wait_prompt()
+        yield sh
 
 
 class ShellError(RuntimeError):
@@ -136,12 +159,17 @@ class Shell:
         echo = text + "\n"
         return out[len(echo):] if out.startswith(echo) else out
 
+    def run_ok(self, source, timeout=None):
+        """Run source as one chunk; its output, or ShellError on a Lua error."""
+        out, err = self.run(source, timeout)
+        if err is not None:
+            raise ShellError(f"{err}\n{out}")
+        return out
+
     def eval(self, expr, timeout=None):
         """The value of a Lua expression as the shell prints it (tostring),
         without the trailing newline; raises ShellError on a Lua error."""
-        out, err = self.run(f"print({expr})", timeout)
-        if err is not None:
-            raise ShellError(f"{expr}: {err}\n{out}")
+        out = self.run_ok(f"print({expr})", timeout)
         return out[:-1] if out.endswith("\n") else out
 
     def interrupt(self):

@@ -23,8 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from analysis.events import number, read_events  # noqa: E402
-from shell.client import Shell  # noqa: E402
-from shell.runner import Bochs  # noqa: E402
+from shell.client import booted_shell, printed  # noqa: E402
 
 ISO = ROOT / "build" / "bounce.iso"
 SHARED_ISO = ROOT / "build" / "bounce-shared.iso"
@@ -33,24 +32,6 @@ TIMEOUT = 240
 WAIT_KILLED = 0x100  # kernel/abi.h
 VEC_DF, VEC_NP, VEC_GP = 8, 11, 13
 BOOT_LINE = re.compile(rb"kernel page directory (0x[0-9a-f]+)")
-
-
-def boot(name, iso=ISO):
-    OUT.mkdir(parents=True, exist_ok=True)
-    return Bochs(iso, log=OUT / f"{name}.bxlog", timeout=900)
-
-
-def lua(sh, source):
-    out, err = sh.run(source, timeout=TIMEOUT)
-    assert err is None, f"{err}\n{out}"
-    return out
-
-
-def field(out, key):
-    """The value printed by print(key, value) in out."""
-    m = re.search(rf"^{key}\t(.*)$", out, re.M)
-    assert m, f"no {key} in {out!r}"
-    return m.group(1)
 
 
 CANARY = 'local _, out = k.proc.wait(k.proc.spawn("nap", "0")) print("CANARY", out)\n'
@@ -69,26 +50,25 @@ def null_ldtr_loaded(log):
 
 
 def test_ldt_call_gate_kills_the_caller():
-    with boot("ldt") as vm:
-        sh = Shell(vm, timeout=TIMEOUT)
-        sh.wait_prompt()
-        out = lua(sh, 'local st, out = k.proc.wait(k.proc.spawn("ldt_gate"))\n'
-                      'print("STATUS", st) print("OUT", out)\n' + CANARY)
+    with booted_shell(ISO, OUT / "ldt.bxlog", TIMEOUT, 900) as sh:
+        vm = sh.vm
+        out = sh.run_ok('local st, out = k.proc.wait(k.proc.spawn("ldt_gate"))\n'
+                        'print("STATUS", st) print("OUT", out)\n' + CANARY)
         vm.send(b"k.exit(0)\n")
         assert vm.wait(120) == 0
-    status = int(field(out, "STATUS"))
+    status = int(printed(out, "STATUS"))
     assert "the call gate returned" not in out, "user code ran at CPL 0 through an LDT call gate"
     assert status in (WAIT_KILLED | VEC_GP, WAIT_KILLED | VEC_NP), out
     assert re.search(rb"killed pid=\d+ name=ldt_gate vec=(13|11) ", vm.output), vm.output[-600:]
-    assert field(out, "CANARY").startswith("canary 0x")
+    assert printed(out, "CANARY").startswith("canary 0x")
     assert null_ldtr_loaded(OUT / "ldt.bxlog")
 
 
 def test_shared_layout_loads_a_null_ldtr_too():
     """There the kernel owns page 0, so a user cannot write the gate; the
     LDTR the CPU would read it through must still be null."""
-    with boot("ldt-shared", SHARED_ISO) as vm:
-        Shell(vm, timeout=TIMEOUT).wait_prompt()
+    with booted_shell(SHARED_ISO, OUT / "ldt-shared.bxlog", TIMEOUT, 900) as sh:
+        vm = sh.vm
         vm.send(b"k.exit(0)\n")
         assert vm.wait(120) == 0
     assert null_ldtr_loaded(OUT / "ldt-shared.bxlog")
@@ -97,18 +77,17 @@ def test_shared_layout_loads_a_null_ldtr_too():
 # -- 4: the transit table's alias of the kernel directory -----------------------------
 
 def test_window_on_the_kernel_directory_leaves_no_stale_alias():
-    with boot("pgdir-alias") as vm:
-        sh = Shell(vm, timeout=TIMEOUT)
-        sh.wait_prompt()
+    with booted_shell(ISO, OUT / "pgdir-alias.bxlog", TIMEOUT, 900) as sh:
+        vm = sh.vm
         pgdir = int(BOOT_LINE.search(vm.output).group(1), 16)
-        before = lua(sh, "print('WORD', k.mm.physread32(0x200000))\n")
-        out = lua(sh, 'local pid = k.proc.spawn("hello")\n'
-                      f"print('MOVED', k.window.move({pgdir:#x}, pid))\n"
-                      "print('STATUS', (k.proc.wait(pid)))\n"
-                      "print('WORD', k.mm.physread32(0x200000))\n")
-        assert field(out, "MOVED") == "true"
-        assert field(out, "STATUS") == "0"
-        assert field(out, "WORD") == field(before, "WORD"), out
+        before = sh.run_ok("print('WORD', k.mm.physread32(0x200000))\n")
+        out = sh.run_ok('local pid = k.proc.spawn("hello")\n'
+                        f"print('MOVED', k.window.move({pgdir:#x}, pid))\n"
+                        "print('STATUS', (k.proc.wait(pid)))\n"
+                        "print('WORD', k.mm.physread32(0x200000))\n")
+        assert printed(out, "MOVED") == "true"
+        assert printed(out, "STATUS") == "0"
+        assert printed(out, "WORD") == printed(before, "WORD"), out
 
 
 # -- 5: a double fault in the window --------------------------------------------------
@@ -127,23 +106,22 @@ print("STATUS", (k.proc.wait(pid)))
 
 @pytest.mark.parametrize("w", [0x1000, 0x3FF000, 0xF0000000], ids=hex)
 def test_window_double_fault_kills_the_process_and_the_kernel_runs_on(w):
-    with boot(f"df-{w:#x}") as vm:
-        sh = Shell(vm, timeout=TIMEOUT)
-        sh.wait_prompt()
-        canary = field(lua(sh, CANARY), "CANARY")
+    with booted_shell(ISO, OUT / f"df-{w:#x}.bxlog", TIMEOUT, 900) as sh:
+        vm = sh.vm
+        canary = printed(sh.run_ok(CANARY), "CANARY")
         for _ in range(2):  # the second finds the kernel as the first left it
-            out = lua(sh, DOUBLE_FAULT.format(w=w))
-            assert field(out, "MOVED") == "true"
-            pid = int(field(out, "PID"))
-            assert int(field(out, "STATUS")) == WAIT_KILLED | VEC_DF, out
+            out = sh.run_ok(DOUBLE_FAULT.format(w=w))
+            assert printed(out, "MOVED") == "true"
+            pid = int(printed(out, "PID"))
+            assert int(printed(out, "STATUS")) == WAIT_KILLED | VEC_DF, out
             reports = re.findall(rb"^killed pid=%d .*$" % pid, vm.output, re.M)
             assert len(reports) == 1 and b" vec=8 " in reports[0], vm.output[-800:]
             assert re.search(rb"double fault in the window of pid %d at W=%#010x\n" % (pid, w),
                              vm.output), vm.output[-800:]
         assert b"panic" not in vm.output
-        after = lua(sh, CANARY + 'print("HELLO", (k.proc.wait(k.proc.spawn("hello"))))\n')
-        assert field(after, "CANARY") == canary
-        assert field(after, "HELLO") == "0"
+        after = sh.run_ok(CANARY + 'print("HELLO", (k.proc.wait(k.proc.spawn("hello"))))\n')
+        assert printed(after, "CANARY") == canary
+        assert printed(after, "HELLO") == "0"
         kcr3 = int(BOOT_LINE.search(vm.output).group(1), 16)
         vm.send(b"k.exit(0)\n")
         assert vm.wait(120) == 0
@@ -192,13 +170,12 @@ def tr_crossings(log, kcr3):
 
 def test_tr_names_the_kernels_tss_whenever_the_kernel_runs():
     log = OUT / "tr.bxlog"
-    with boot("tr") as vm:
-        sh = Shell(vm, timeout=TIMEOUT)
-        sh.wait_prompt()
-        out = lua(sh, 'print("CR3", k.cpu.cr3())\n'
-                      'for i = 1, 2 do k.proc.wait(k.proc.spawn("nap", "3")) end\n'
-                      'print("TR", select(2, k.cpu.tr()))\n')
+    with booted_shell(ISO, OUT / "tr.bxlog", TIMEOUT, 900) as sh:
+        vm = sh.vm
+        out = sh.run_ok('print("CR3", k.cpu.cr3())\n'
+                        'for i = 1, 2 do k.proc.wait(k.proc.spawn("nap", "3")) end\n'
+                        'print("TR", select(2, k.cpu.tr()))\n')
         vm.send(b"k.exit(0)\n")
         assert vm.wait(120) == 0
-    assert int(field(out, "TR")) == boot_tss(log), "the shell runs with TR on a window's TSS"
-    assert tr_crossings(log, int(field(out, "CR3"))) >= 4
+    assert int(printed(out, "TR")) == boot_tss(log), "the shell runs with TR on a window's TSS"
+    assert tr_crossings(log, int(printed(out, "CR3"))) >= 4

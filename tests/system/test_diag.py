@@ -20,8 +20,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from shell.client import Shell  # noqa: E402
-from shell.runner import Bochs  # noqa: E402
+from shell.client import booted_shell, printed  # noqa: E402
 
 ISOS = {"bounce": ROOT / "build" / "bounce.iso", "shared": ROOT / "build" / "bounce-shared.iso"}
 DEBUG_ISO = ROOT / "build" / "debug" / "bounce.iso"
@@ -32,23 +31,6 @@ EFAULT = 14
 WAIT_KILLED = 0x100
 VEC_NP, VEC_GP = 11, 13
 PANIC_EXIT_STATUS = 112  # kernel/log.h
-
-
-def boot(name, iso):
-    OUT.mkdir(parents=True, exist_ok=True)
-    return Bochs(iso, log=OUT / f"{name}.bxlog", timeout=900)
-
-
-def lua(sh, source):
-    out, err = sh.run(source, timeout=TIMEOUT)
-    assert err is None, f"{err}\n{out}"
-    return out
-
-
-def field(out, key):
-    m = re.search(rf"^{key}\t(.*)$", out, re.M)
-    assert m, f"no {key} in {out!r}"
-    return m.group(1)
 
 
 # -- SYS_log ----------------------------------------------------------------------
@@ -64,18 +46,17 @@ def escaped(raw):
 
 @pytest.mark.parametrize("layout", ISOS)
 def test_log_lines_reach_dmesg_tagged_and_escaped_not_the_console(layout):
-    with boot(f"klog-{layout}", ISOS[layout]) as vm:
-        sh = Shell(vm, timeout=TIMEOUT)
-        sh.wait_prompt()
-        out = lua(sh, 'local pid = k.proc.spawn("klog_lines")\n'
-                      'local st, o = k.proc.wait(pid)\n'
-                      'print("PID", pid) print("STATUS", st) io.write(o)\n')
+    with booted_shell(ISOS[layout], OUT / f"klog-{layout}.bxlog", TIMEOUT, 900) as sh:
+        vm = sh.vm
+        out = sh.run_ok('local pid = k.proc.spawn("klog_lines")\n'
+                        'local st, o = k.proc.wait(pid)\n'
+                        'print("PID", pid) print("STATUS", st) io.write(o)\n')
         console = vm.output
-        dmesg = lua(sh, f"for l in k.dmesg():gmatch('[^\\n]+') do print('D', l) end\n")
+        dmesg = sh.run_ok(f"for l in k.dmesg():gmatch('[^\\n]+') do print('D', l) end\n")
         vm.send(b"k.exit(0)\n")
         assert vm.wait(120) == 0
-    pid = int(field(out, "PID"))
-    assert field(out, "STATUS") == "0", out
+    pid = int(printed(out, "PID"))
+    assert printed(out, "STATUS") == "0", out
     results = dict(re.findall(r"^(plain|control|long|null|window) (-?\d+)$", out, re.M))
     assert results == {"plain": "15", "control": str(len(CONTROL)), "long": str(LOG_MAX),
                        "null": str(-EFAULT), "window": str(-EFAULT)}, out
@@ -106,8 +87,8 @@ def test_debug_kernel_asserts_the_window_gates():
     kernel stops before the process runs on that window."""
     if not DEBUG_ISO.exists():
         pytest.fail(f"{DEBUG_ISO.relative_to(ROOT)} is missing: run `make debug-isos`")
-    with boot("kassert", DEBUG_ISO) as vm:
-        Shell(vm, timeout=TIMEOUT).wait_prompt()
+    with booted_shell(DEBUG_ISO, OUT / "kassert.bxlog", TIMEOUT, 900) as sh:
+        vm = sh.vm
         vm.send(BREAK_GATE.encode())
         assert vm.wait(300) == PANIC_EXIT_STATUS, vm.output[-800:]
     assert re.search(rb"panic: KASSERT failed at kernel/window_check\.c:\d+: "
@@ -131,10 +112,9 @@ FAR_CALLS = {
 def test_far_call_report_decodes_the_selectors(layout):
     src = "".join(f'print("S{sel:x}", (k.proc.wait(k.proc.spawn("far_call", "{sel:#x}"))))\n'
                   for sel in FAR_CALLS)
-    with boot(f"farcall-{layout}", ISOS[layout]) as vm:
-        sh = Shell(vm, timeout=TIMEOUT)
-        sh.wait_prompt()
-        out = lua(sh, src)
+    with booted_shell(ISOS[layout], OUT / f"farcall-{layout}.bxlog", TIMEOUT, 900) as sh:
+        vm = sh.vm
+        out = sh.run_ok(src)
         vm.send(b"k.exit(0)\n")
         assert vm.wait(120) == 0
     console = vm.output.decode(errors="replace")
@@ -142,7 +122,7 @@ def test_far_call_report_decodes_the_selectors(layout):
     reports = re.split(r"^killed ", console, flags=re.M)[1:]
     assert len(reports) == len(FAR_CALLS), console[-2000:]
     for (sel, want), report in zip(FAR_CALLS.items(), reports):
-        status = int(field(out, f"S{sel:x}"))
+        status = int(printed(out, f"S{sel:x}"))
         assert status in (WAIT_KILLED | VEC_GP, WAIT_KILLED | VEC_NP), out
         assert re.search(rf"^  cs 0x1b: GDT\[3\] RPL 3: {FLAT} type code xra? DPL 3 present$", report, re.M), report
         assert re.search(rf"^  ss 0x23: GDT\[4\] RPL 3: {FLAT} type data rwa? DPL 3 present$", report, re.M), report

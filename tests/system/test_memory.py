@@ -13,8 +13,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from shell.client import Shell  # noqa: E402
-from shell.runner import Bochs  # noqa: E402
+from shell.client import booted_shell  # noqa: E402
 
 ISO = ROOT / "build" / "bounce.iso"
 OUT = ROOT / "out" / "test_memory"
@@ -44,14 +43,8 @@ def results(sh, source):
 
 @pytest.fixture(scope="module")
 def shell():
-    if not ISO.exists():
-        pytest.fail(f"{ISO.relative_to(ROOT)} is missing: run `make isos`")
-    OUT.mkdir(parents=True, exist_ok=True)
-    with Bochs(ISO, log=OUT / "memory.bxlog", timeout=1800) as vm:
-        sh = Shell(vm, timeout=TIMEOUT)
-        sh.wait_prompt()
-        out, err = sh.run(HELPERS)
-        assert err is None, err
+    with booted_shell(ISO, OUT / "memory.bxlog", TIMEOUT) as sh:
+        sh.run_ok(HELPERS)
         yield sh
 
 

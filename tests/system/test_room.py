@@ -16,8 +16,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from shell.client import Shell  # noqa: E402
-from shell.runner import Bochs  # noqa: E402
+from shell.client import booted_shell  # noqa: E402
 
 ISO = ROOT / "build" / "bounce.iso"
 OUT = ROOT / "out" / "test_room"
@@ -27,13 +26,8 @@ MiB = 1 << 20
 
 @pytest.fixture(scope="module")
 def boot():
-    if not ISO.exists():
-        pytest.fail(f"{ISO.relative_to(ROOT)} is missing: run `make isos`")
-    OUT.mkdir(parents=True, exist_ok=True)
-    with Bochs(ISO, log=OUT / "room.bxlog", timeout=1800) as vm:
-        sh = Shell(vm, timeout=TIMEOUT)
-        banner = sh.wait_prompt()
-        yield sh, banner.decode(errors="replace")
+    with booted_shell(ISO, OUT / "room.bxlog", TIMEOUT) as sh:
+        yield sh, sh.banner.decode(errors="replace")
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from analysis.events import number, read_events  # noqa: E402
-from shell.client import TRAILER, Shell, encode_frame  # noqa: E402
+from shell.client import TRAILER, Shell, booted_shell, encode_frame  # noqa: E402
 from shell.runner import Bochs  # noqa: E402
 
 ISO = ROOT / "build" / "bounce.iso"
@@ -53,13 +53,8 @@ def results(sh, source):
 
 @pytest.fixture(scope="module")
 def shell():
-    if not ISO.exists():
-        pytest.fail(f"{ISO.relative_to(ROOT)} is missing: run `make iso`")
-    OUT.mkdir(parents=True, exist_ok=True)
-    with Bochs(ISO, log=OUT / "shell.bxlog", timeout=1800) as vm:
-        sh = Shell(vm, timeout=TIMEOUT)
-        sh.wait_prompt()
-        sh.run("function R(...) print('=>', ...) end")
+    with booted_shell(ISO, OUT / "shell.bxlog", TIMEOUT) as sh:
+        sh.run_ok("function R(...) print('=>', ...) end")
         yield sh
 
 

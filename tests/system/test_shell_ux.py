@@ -18,8 +18,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from analysis.events import LogEnd, read_events  # noqa: E402
-from shell.client import Shell, clean  # noqa: E402
-from shell.runner import Bochs  # noqa: E402
+from shell.client import booted_shell, clean  # noqa: E402
 
 ISO = ROOT / "build" / "bounce.iso"
 OUT = ROOT / "out" / "test_shell_ux"
@@ -28,12 +27,7 @@ TIMEOUT = 300
 
 @pytest.fixture(scope="module")
 def shell():
-    if not ISO.exists():
-        pytest.fail(f"{ISO.relative_to(ROOT)} is missing: run `make iso`")
-    OUT.mkdir(parents=True, exist_ok=True)
-    with Bochs(ISO, log=OUT / "shell.bxlog", timeout=1800) as vm:
-        sh = Shell(vm, timeout=TIMEOUT)
-        sh.wait_prompt()
+    with booted_shell(ISO, OUT / "shell.bxlog", TIMEOUT) as sh:
         yield sh
 
 
