@@ -17,6 +17,7 @@
  * off (probe_checks.S fires that one and every other new check).
  */
 	.set COM1, 0x3f8
+	.set PD_FLAGS, 0x83          /* present+writable+PS */
 	.set MARK_PORT, 0x500
 	.set EXIT_PORT, 0x501
 	.set PD_K, 0x104000
@@ -129,33 +130,7 @@ set_gate:
 	mov %ax, 6(%edi)
 	ret
 
-/* edi = page directory: 32 entries of 4 MiB, present+writable+PS */
-fill_pd:
-	mov $0x83, %eax
-	mov $32, %ecx
-1:	mov %eax, (%edi)
-	add $0x400000, %eax
-	add $4, %edi
-	loop 1b
-	ret
-
-/* esi = string, edx = port; COM1 output waits for the transmitter */
-puts:
-	lodsb
-	test %al, %al
-	jz 3f
-	cmp $COM1, %dx
-	jne 2f
-	mov %al, %ah
-	add $5, %dx
-1:	in %dx, %al
-	test $0x20, %al
-	jz 1b
-	sub $5, %dx
-	mov %ah, %al
-2:	out %al, %dx
-	jmp puts
-3:	ret
+#include "probe_lib.S"
 
 banner:      .asciz "probe: Bounce instrumentation probe\r\n"
 kernel_note: .asciz "@kernel cr3=0x104000 idt=0x0 gdt=0x0\n"

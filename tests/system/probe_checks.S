@@ -27,6 +27,7 @@
  * stray #GP exits with 99.
  */
 	.set COM1, 0x3f8
+	.set PD_FLAGS, 0x87          /* present+writable+user+PS */
 	.set MARK_PORT, 0x500
 	.set EXIT_PORT, 0x501
 	.set UMARK_PORT, 0x503
@@ -273,33 +274,7 @@ set_gate:
 	mov %ax, 6(%edi)
 	ret
 
-/* edi = page directory: 32 entries of 4 MiB, present+writable+user+PS */
-fill_pd:
-	mov $0x87, %eax
-	mov $32, %ecx
-1:	mov %eax, (%edi)
-	add $0x400000, %eax
-	add $4, %edi
-	loop 1b
-	ret
-
-/* esi = string, edx = port; COM1 output waits for the transmitter */
-puts:
-	lodsb
-	test %al, %al
-	jz 3f
-	cmp $COM1, %dx
-	jne 2f
-	mov %al, %ah
-	add $5, %dx
-1:	in %dx, %al
-	test $0x20, %al
-	jz 1b
-	sub $5, %dx
-	mov %ah, %al
-2:	out %al, %dx
-	jmp puts
-3:	ret
+#include "probe_lib.S"
 
 saved_esp:   .long 0
 banner:      .asciz "probe: Bounce isolation checks probe\r\n"
