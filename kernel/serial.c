@@ -12,6 +12,8 @@
  * Input arrives by interrupt into a ring that the shell thread sleeps on.
  */
 #include "serial.h"
+#include "desc.h"
+#include "pic.h"
 #include "proc.h"
 #include "x86.h"
 
@@ -25,7 +27,7 @@
 
 _Static_assert(TX_RING - TX_RESERVE - TX_LOW >= TX_PIECE, "a woken user writer finds room for a piece");
 
-enum { DATA = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+enum { DATA = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6 };
 #define IER_RX 0x01
 #define IER_TX 0x02
 #define IIR_NONE 0x01 /* no interrupt pending */
@@ -178,13 +180,28 @@ static void rx_take(void)
 }
 
 /* IRQ 4 is edge-triggered: serve every cause until the UART has none
- * left, or its line stays high and no further edge comes. */
+ * left, or its line stays high and no further edge comes.  Reading IIR
+ * clears "transmitter empty", LSR a line error, MSR a modem change. */
 void serial_intr(void)
 {
 	while (!(inb(COM1 + IIR) & IIR_NONE)) {
+		inb(COM1 + LSR);
+		inb(COM1 + MSR);
 		rx_take();
 		tx_push();
 	}
+}
+
+/* Let IRQ 4 through.  Bytes typed before this moment (the UART's receive
+ * interrupt is on from serial_init) already raised the line while the PIC
+ * masked it, and that edge is gone: serve them now, or the line stays
+ * high and no interrupt ever comes again. */
+void serial_start(void)
+{
+	uint32_t f = irq_save();
+	pic_unmask(IRQ_COM1);
+	serial_intr();
+	irq_restore(f);
 }
 
 int serial_trygetc(void)

@@ -6,6 +6,8 @@
 #include <stddef.h>
 
 void serial_init(void);
+/* Unmask IRQ 4 once the PIC is set up, serving what arrived before. */
+void serial_start(void);
 /* Queue n bytes; the calling thread sleeps while the ring is full (the
  * UART sends about 11.5 KiB/s).  Returns the bytes queued: fewer than n
  * only if the thread was killed meanwhile.  Pieces of up to 256 bytes

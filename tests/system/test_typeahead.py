@@ -1,0 +1,75 @@
+"""Type-ahead and asynchronous output on the console (docs/console.md).
+
+Bytes typed at any moment -- before the kernel runs, during boot, while a
+chunk runs, while a process prints -- reach the shell in order.
+
+Each line typed computes what it prints ("A" .. 1 -> A1), so its echo is
+never mistaken for its answer.
+"""
+import pathlib
+import re
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from shell.client import Shell, clean  # noqa: E402
+from shell.runner import Bochs  # noqa: E402
+
+ISO = ROOT / "build" / "bounce.iso"
+OUT = ROOT / "out" / "test_typeahead"
+TIMEOUT = 120
+
+
+def typed(tag):
+    """A line that prints tag (e.g. "A1") without containing it."""
+    return f"print('{tag[0]}' .. {tag[1:]})\n".encode()
+
+
+def answers(vm, tags, timeout=TIMEOUT):
+    """Wait until every tag has been printed on a line of its own; return
+    them in the order they appeared."""
+    pattern = re.compile(b"".join(rb"(?:.|\n)*?\n" + t.encode() + rb"\r?\n" for t in tags))
+    for t in tags:      # one at a time, so a lost line fails with its name
+        vm.read_until(re.compile(rb"\n" + t.encode() + rb"\r?\n"), timeout)
+    out = clean(vm.output)
+    found = [l for l in out.splitlines() if l in tags]
+    assert pattern.search(vm.output), f"answers out of order: {found}"
+    return found
+
+
+@pytest.fixture(scope="module")
+def vm():
+    if not ISO.exists():
+        pytest.fail(f"{ISO.relative_to(ROOT)} is missing: run `make iso`")
+    OUT.mkdir(parents=True, exist_ok=True)
+    with Bochs(ISO, log=OUT / "typeahead.bxlog", timeout=900) as b:
+        # The first line goes out as soon as Bochs has connected COM1: it
+        # sits in the UART's FIFO before the kernel has even set it up.
+        b.send(typed("A1"))
+        b.read_until(b"Bounce:", 60)
+        b.send(typed("B2"))          # during boot, before the prompt
+        yield b
+        b.quit()
+
+
+def test_typeahead_before_prompt(vm):
+    assert answers(vm, ["A1", "B2"]) == ["A1", "B2"]
+
+
+def test_typeahead_while_chunk_runs(vm):
+    vm.send(b"for i = 1, 3e6 do end " + typed("C3"))
+    vm.send(typed("D4"))
+    assert answers(vm, ["C3", "D4"]) == ["C3", "D4"]
+
+
+def test_typeahead_while_process_prints(vm):
+    start = len(vm.output)
+    vm.send(b"for i = 1, 20 do k.proc.wait(k.proc.spawn('hello')) end " + typed("E5"))
+    vm.read_until(re.compile(rb"hello from pid \d+(?:.|\n)*hello from pid"), TIMEOUT)
+    vm.send(typed("F6"))
+    assert answers(vm, ["E5", "F6"]) == ["E5", "F6"]
+    assert clean(vm.output[start:]).count("hello from pid") == 20
+
