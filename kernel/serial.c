@@ -36,9 +36,11 @@ enum { DATA = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6 }
 #define LSR_TEMT 0x40 /* FIFO and shift register empty: the last byte is on the wire */
 
 volatile int serial_break;
+volatile int serial_overwritten;
 static struct {
 	unsigned char buf[RX_RING];
 	unsigned head, tail; /* head: next write; tail: next read; free-running */
+	struct proc *editor; /* the thread editing a line (serial_getc_edit), or NULL */
 } rx;
 static struct {
 	unsigned char buf[TX_RING];
@@ -46,7 +48,8 @@ static struct {
 	int irq_on;          /* IER_TX is set: an interrupt will come when the FIFO is empty */
 	int waiting;         /* threads asleep for room */
 	int kernel_waiting;  /* of which kernel threads: user output waits behind them */
-} tx;
+	int line_start;      /* the last byte queued was a newline */
+} tx = { .line_start = 1 };
 
 void serial_init(void)
 {
@@ -61,6 +64,22 @@ void serial_init(void)
 }
 
 /* ---- output ---- (callers hold interrupts off) */
+
+/* n bytes (n > 0) are on their way: note where the line stands, and tell a
+ * thread editing a line that someone else's output went over it. */
+static void tx_note(const char *s, size_t n)
+{
+	tx.line_start = s[n - 1] == '\n';
+	if (rx.editor && rx.editor != curproc) {
+		serial_overwritten = 1;
+		wakeup(&rx);
+	}
+}
+
+int serial_line_start(void)
+{
+	return tx.line_start;
+}
 
 static void tx_irq(int on)
 {
@@ -138,6 +157,7 @@ size_t serial_write(const char *s, size_t n)
 		}
 		for (size_t i = 0; i < piece; i++)
 			tx.buf[tx.head++ % TX_RING] = s[done + i];
+		tx_note(s + done, piece);
 		done += piece;
 		tx_push();
 	}
@@ -149,6 +169,8 @@ void serial_write_sync(const char *s, size_t n)
 {
 	uint32_t f = irq_save();
 	tx_drain_polled();
+	if (n > 0)
+		tx_note(s, n);
 	while (n--)
 		putc_polled(*s++);
 	irq_restore(f);
@@ -214,14 +236,28 @@ int serial_trygetc(void)
 	return c;
 }
 
-int serial_getc(void)
+static int getc_until(const volatile int *also)
 {
 	uint32_t f = irq_save();
 	int c = -1;
-	while (rx.tail == rx.head && !serial_break)
+	while (rx.tail == rx.head && !serial_break && !*also)
 		sleep_on(&rx);
 	if (rx.tail != rx.head)
 		c = rx.buf[rx.tail++ % RX_RING];
 	irq_restore(f);
+	return c;
+}
+
+int serial_getc(void)
+{
+	static const int never;
+	return getc_until(&never);
+}
+
+int serial_getc_edit(void)
+{
+	rx.editor = curproc;
+	int c = getc_until(&serial_overwritten);
+	rx.editor = NULL;
 	return c;
 }

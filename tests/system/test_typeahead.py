@@ -1,7 +1,9 @@
 """Type-ahead and asynchronous output on the console (docs/console.md).
 
 Bytes typed at any moment -- before the kernel runs, during boot, while a
-chunk runs, while a process prints -- reach the shell in order.
+chunk runs, while a process prints -- reach the shell in order; and a
+process's output arriving while a line is being edited is followed by the
+prompt and that line again (docs/shell.md).
 
 Each line typed computes what it prints ("A" .. 1 -> A1), so its echo is
 never mistaken for its answer.
@@ -73,3 +75,20 @@ def test_typeahead_while_process_prints(vm):
     assert answers(vm, ["E5", "F6"]) == ["E5", "F6"]
     assert clean(vm.output[start:]).count("hello from pid") == 20
 
+
+def test_async_output_redraws_prompt(vm):
+    """A process prints while a line is half typed: its output, then the
+    prompt and the half line again; the line completed runs."""
+    sh = Shell(vm, timeout=TIMEOUT)
+    sh.seen = len(vm.output)
+    vm.send(b"\n")
+    sh.wait_prompt()
+    vm.send(b"pid = k.proc.spawn('nap', '200')\n")
+    sh.wait_prompt()
+    vm.send(b"print('G' .. ")
+    vm.read_until(re.compile(rb"print\('G' \.\. "), TIMEOUT)
+    _, m = sh._take_until(re.compile(rb"canary 0x[0-9a-f]{8}\r?\n\r?(bounce> print\('G' \.\. )"),
+                          TIMEOUT)
+    vm.send(b"7)\n")
+    out = sh.wait_prompt()
+    assert "\nG7\n" in clean(out), clean(out)
