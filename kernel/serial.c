@@ -49,6 +49,7 @@ static struct {
 	int waiting;         /* threads asleep for room */
 	int kernel_waiting;  /* of which kernel threads: user output waits behind them */
 	int line_start;      /* the last byte queued was a newline */
+	int overwrote;       /* another thread's bytes went over a line being edited */
 } tx = { .line_start = 1 };
 
 void serial_init(void)
@@ -65,12 +66,24 @@ void serial_init(void)
 
 /* ---- output ---- (callers hold interrupts off) */
 
-/* n bytes (n > 0) are on their way: note where the line stands, and tell a
- * thread editing a line that someone else's output went over it. */
+/* n bytes (n > 0) are on their way: note where the line stands, and
+ * whether they are someone else's output over a line being edited. */
 static void tx_note(const char *s, size_t n)
 {
 	tx.line_start = s[n - 1] == '\n';
-	if (rx.editor && rx.editor != curproc) {
+	if (rx.editor && rx.editor != curproc)
+		tx.overwrote = 1;
+}
+
+/* Once such output has all been handed to the UART, tell the editor, so
+ * that it redraws its line once after the output rather than between
+ * every two pieces of a long write. */
+static void tx_settle(void)
+{
+	if (!tx.overwrote || tx.tail != tx.head)
+		return;
+	tx.overwrote = 0;
+	if (rx.editor) {
 		serial_overwritten = 1;
 		wakeup(&rx);
 	}
@@ -98,6 +111,7 @@ static void tx_push(void)
 	tx_irq(tx.tail != tx.head);
 	if (tx.waiting && tx.head - tx.tail <= TX_LOW)
 		wakeup(&tx);
+	tx_settle();
 }
 
 static void putc_polled(char c)
@@ -173,6 +187,7 @@ void serial_write_sync(const char *s, size_t n)
 		tx_note(s, n);
 	while (n--)
 		putc_polled(*s++);
+	tx_settle();
 	irq_restore(f);
 }
 
