@@ -52,6 +52,23 @@ static struct {
 	int overwrote;       /* another thread's bytes went over a line being edited */
 } tx = { .line_start = 1 };
 
+#define RX_QUIET 1000 /* LSR reads with no byte: longer than one byte at 115200 baud (87 us) */
+
+static void rx_take(void);
+
+/* Take what was typed before boot, until the line has been quiet for a
+ * while: turning the FIFOs on clears them, and without FIFOs the UART
+ * (QEMU's, a real one) holds one byte and delivers the next only after
+ * that one is read. */
+static void rx_take_early(void)
+{
+	for (int quiet = 0; quiet < RX_QUIET; quiet++)
+		if (inb(COM1 + LSR) & LSR_DR) {
+			rx_take();
+			quiet = 0;
+		}
+}
+
 void serial_init(void)
 {
 	outb(COM1 + IER, 0x00);
@@ -59,6 +76,7 @@ void serial_init(void)
 	outb(COM1 + DATA, 1);   /* 115200 baud */
 	outb(COM1 + IER, 0x00);
 	outb(COM1 + LCR, 0x03); /* 8N1 */
+	rx_take_early();
 	outb(COM1 + FCR, 0xC7); /* FIFOs on, cleared, 14-byte threshold */
 	outb(COM1 + MCR, 0x0B); /* DTR, RTS, OUT2 (routes the IRQ to the PIC) */
 	outb(COM1 + IER, IER_RX);
