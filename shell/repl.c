@@ -70,6 +70,7 @@ static enum input read_line(const char *prompt)
 	lport_fresh_line();   /* a prompt always starts a line, as hosts expect */
 	serial_overwritten = 0;
 	le_start(&le, prompt);
+	int redrawn = 0;
 	for (;;) {
 		int c = held_byte >= 0 ? next_byte() : serial_getc_edit();
 		if (serial_break) {
@@ -79,12 +80,17 @@ static enum input read_line(const char *prompt)
 			return INPUT_CANCEL;
 		}
 		if (c < 0) {
-			if (serial_overwritten)
+			if (serial_overwritten) {
 				redraw_line();
+				redrawn = 1;
+			}
 			continue;
 		}
-		if (c == FRAME_START && le.len == 0)
+		if (c == FRAME_START && le.len == 0) {
+			if (redrawn)   /* the chunk's output starts a line, as after the first prompt */
+				lport_write("\n", 1);
 			return INPUT_FRAME;
+		}
 		if (le_feed(&le, c) == LE_DONE) {
 			le_remember(&le, le.line);
 			return INPUT_LINE;
