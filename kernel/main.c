@@ -130,7 +130,7 @@ void kmain(uint32_t magic, uint32_t mbi)
 	canary_plant();
 	proc_init();
 	timer_init();
-	pic_unmask(IRQ_COM1);
+	serial_start();
 	kprintf("boot: cmdline '%s', modules:", boot.cmdline);
 	for (int i = 0; i < bootmod_count(); i++)
 		kprintf(" %s", bootmod_at(i)->name);

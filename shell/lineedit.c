@@ -27,7 +27,7 @@ static void put(struct lineedit *le, const char *s)
 }
 
 /* Carriage return, prompt, line, clear to end of screen line, cursor back into place. */
-static void redraw(struct lineedit *le)
+void le_redraw(struct lineedit *le)
 {
 	char back[16];
 	put(le, "\r");
@@ -83,7 +83,7 @@ static void browse_to(struct lineedit *le, unsigned back)
 		memcpy(le->draft, le->line, le->len + 1);
 	le->browse = back;
 	set_line(le, back == 0 ? le->draft : le->history[(le->nhistory - back) % LE_HISTORY]);
-	redraw(le);
+	le_redraw(le);
 }
 
 /* Insert n bytes at the cursor, as many as fit. */
@@ -100,7 +100,7 @@ static void insert(struct lineedit *le, const char *s, size_t n)
 	if (le->cursor == le->len)
 		le->write(s, n);
 	else
-		redraw(le);
+		le_redraw(le);
 }
 
 /* Delete line[from, to) and leave the cursor at from. */
@@ -111,7 +111,7 @@ static void erase(struct lineedit *le, size_t from, size_t to)
 	memmove(le->line + from, le->line + to, le->len - to + 1);
 	le->len -= to - from;
 	le->cursor = from;
-	redraw(le);
+	le_redraw(le);
 }
 
 /* Where the word before the cursor starts: blanks, then non-blanks, as a shell's Ctrl-W. */
@@ -135,7 +135,7 @@ static void backspace(struct lineedit *le)
 	if (le->cursor == le->len)
 		put(le, "\b \b");
 	else
-		redraw(le);
+		le_redraw(le);
 }
 
 static void move_to(struct lineedit *le, size_t cursor)
@@ -143,7 +143,7 @@ static void move_to(struct lineedit *le, size_t cursor)
 	if (cursor > le->len || cursor == le->cursor)
 		return;
 	le->cursor = cursor;
-	redraw(le);
+	le_redraw(le);
 }
 
 /* Bytes of a name that Tab completes: Lua identifiers and field or method paths. */
@@ -195,7 +195,7 @@ static void tab(struct lineedit *le, int again)
 	if (again) {
 		if (le->ncandidates > 0) {
 			put(le, "\n");
-			redraw(le);
+			le_redraw(le);
 		}
 		return;
 	}

@@ -46,6 +46,9 @@ void le_init(struct lineedit *le, void (*write)(const char *s, size_t n));
 void le_start(struct lineedit *le, const char *prompt);
 /* One input byte.  LE_DONE: le->line holds a finished line (CR or LF). */
 enum le_result le_feed(struct lineedit *le, int c);
+/* Show the prompt and the line again, cursor in place, from the start of
+ * the screen line (after other output went over it). */
+void le_redraw(struct lineedit *le);
 /* Remember a line for up/down (empty lines and repeats are skipped). */
 void le_remember(struct lineedit *le, const char *line);
 /* Offer one completion; only valid inside the complete callback. */

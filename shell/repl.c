@@ -50,25 +50,47 @@ static int next_byte(void)
 	return c >= 0 ? c : serial_getc();
 }
 
+/* A process (or a kernel message) printed while a line was being edited:
+ * its output went over the line, so show the prompt and the line again
+ * below it, as readline's rl_forced_update_display does. */
+static void redraw_line(void)
+{
+	serial_overwritten = 0;
+	if (!serial_line_start())
+		lport_write("\n", 1);
+	le_redraw(&le);
+}
+
 /* Read one line with the editor.  A Ctrl-C noticed while typing cancels
- * the line (serial_getc may return -1 for it, or the next byte); a frame
- * start on an empty line hands over to run_frame. */
+ * the line (serial_getc_edit may return -1 for it, or the next byte); so
+ * does other output, which redraws it; a frame start on an empty line
+ * hands over to run_frame. */
 static enum input read_line(const char *prompt)
 {
 	lport_fresh_line();   /* a prompt always starts a line, as hosts expect */
+	serial_overwritten = 0;
 	le_start(&le, prompt);
+	int redrawn = 0;
 	for (;;) {
-		int c = next_byte();
+		int c = held_byte >= 0 ? next_byte() : serial_getc_edit();
 		if (serial_break) {
 			serial_break = 0;
 			held_byte = c;
 			lport_puts("^C\n");
 			return INPUT_CANCEL;
 		}
-		if (c < 0)
+		if (c < 0) {
+			if (serial_overwritten) {
+				redraw_line();
+				redrawn = 1;
+			}
 			continue;
-		if (c == FRAME_START && le.len == 0)
+		}
+		if (c == FRAME_START && le.len == 0) {
+			if (redrawn)   /* the chunk's output starts a line, as after the first prompt */
+				lport_write("\n", 1);
 			return INPUT_FRAME;
+		}
 		if (le_feed(&le, c) == LE_DONE) {
 			le_remember(&le, le.line);
 			return INPUT_LINE;

@@ -303,6 +303,20 @@ static void test_completion_never_overflows_the_line(void)
 	CHECK_EQ(le_feed(&le, '\n'), LE_DONE);
 }
 
+// After other output went over it, le_redraw shows prompt and line again
+// with the cursor where it was, and editing goes on from there.
+static void test_redraw_restores_prompt_line_and_cursor(void)
+{
+	fresh();
+	le_start(&le, "> ");
+	type("print(12\x1b[D");
+	echo_len = 0;
+	le_redraw(&le);
+	CHECK(strcmp(echo, "\r> print(12\x1b[K\x1b[1D") == 0);
+	CHECK_EQ(type("3\n"), 1);
+	CHECK(strcmp(le.line, "print(132") == 0);
+}
+
 int main(void)
 {
 	RUN(test_plain_line_echoes_bytes);
@@ -320,5 +334,6 @@ int main(void)
 	RUN(test_second_tab_lists_candidates);
 	RUN(test_tab_without_a_word_or_source_inserts_a_tab);
 	RUN(test_completion_never_overflows_the_line);
+	RUN(test_redraw_restores_prompt_line_and_cursor);
 	return unit_finish();
 }
