@@ -31,10 +31,14 @@ for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.l
 done
 [ -n "$sources" ] || die "no apt sources for $codename in /etc/apt"
 
-# Only /proc is mounted (mmdebstrap made the device nodes), so a root left
-# behind by a killed run is safe to delete.
+# Only /proc and a private devpts instance (the tests drive the shell on
+# pseudo-terminals) are mounted; mmdebstrap made the device nodes. Neither
+# reaches the host's files, so a root left behind by a killed run is safe
+# to delete.
 umount_all() {
-	mountpoint -q "$root/proc" 2>/dev/null && umount -l "$root/proc"
+	for m in dev/pts proc; do
+		mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m"
+	done
 	return 0
 }
 trap umount_all EXIT INT TERM
@@ -51,6 +55,9 @@ say "copying a clean clone of $(git -C "$repo" rev-parse --short HEAD) to $root/
 git clone --quiet --no-hardlinks "$repo" "$root/root/bounce"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 mount -t proc proc "$root/proc"
+mkdir -p "$root/dev/pts"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts"
+ln -sf pts/ptmx "$root/dev/ptmx"
 
 say "make test inside the fresh root"
 status=0
