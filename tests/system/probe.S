@@ -27,12 +27,7 @@
 	.align 4
 	.long 0x1BADB002, 0, -0x1BADB002    /* multiboot v1 header */
 
-/* print STR on COM1 or the marker port (clobbers eax, edx, esi) */
-.macro say port, str
-	mov $\str, %esi
-	mov $\port, %edx
-	call puts
-.endm
+#include "probe_lib.S"
 
 	.globl _start
 _start:
@@ -130,7 +125,6 @@ set_gate:
 	mov %ax, 6(%edi)
 	ret
 
-#include "probe_lib.S"
 
 banner:      .asciz "probe: Bounce instrumentation probe\r\n"
 kernel_note: .asciz "@kernel cr3=0x104000 idt=0x0 gdt=0x0\n"

@@ -57,12 +57,7 @@
 	.align 4
 	.long 0x1BADB002, 0, -0x1BADB002    /* multiboot v1 header */
 
-/* print STR on COM1 or a debug port (clobbers eax, edx, esi) */
-.macro say port, str
-	mov $\str, %esi
-	mov $\port, %edx
-	call puts
-.endm
+#include "probe_lib.S"
 
 	.globl _start
 _start:
@@ -274,7 +269,6 @@ set_gate:
 	mov %ax, 6(%edi)
 	ret
 
-#include "probe_lib.S"
 
 saved_esp:   .long 0
 banner:      .asciz "probe: Bounce isolation checks probe\r\n"

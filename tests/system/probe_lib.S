@@ -1,5 +1,16 @@
 /* probe_lib.S — helpers both probe guests include (tests/system/probe.S,
- * probe_checks.S).  The includer sets COM1 and PD_FLAGS. */
+ * probe_checks.S), after their multiboot header.  The includer sets COM1
+ * and PD_FLAGS.  The code goes to a section of its own, so the include
+ * leaves the includer's own text where it was. */
+
+/* print STR on COM1 or a debug port (clobbers eax, edx, esi) */
+.macro say port, str
+	mov $\str, %esi
+	mov $\port, %edx
+	call puts
+.endm
+
+	.pushsection .text.probe_lib, "ax"
 
 /* edi = page directory: 32 entries of 4 MiB with PD_FLAGS (PS among them) */
 fill_pd:
@@ -28,3 +39,4 @@ puts:
 2:	out %al, %dx
 	jmp puts
 3:	ret
+	.popsection
