@@ -3,8 +3,8 @@
  * `make DEBUG=1` builds the kernel with -DKDEBUG (into build/debug/, so
  * the normal build is left alone); there a false KASSERT panics with the
  * file, line and expression.  In the normal build it costs nothing: the
- * expression is not evaluated.  KDEBUG_ON lets a whole check function
- * (window_check, say) return at once when assertions are off.
+ * expression is not evaluated.  KDEBUG_ON lets a caller skip a whole
+ * check function (window_check, say) when assertions are off.
  * docs/diagnostics.md lists what is asserted where.
  */
 #ifndef BOUNCE_KASSERT_H

@@ -10,6 +10,7 @@
 #define BOUNCE_WINDOW_H
 
 #include <stdint.h>
+#include "kassert.h"
 #include "window_layout.h"
 
 #define WINDOW_INITIAL_VA 0xF0000000u /* an arbitrary fixed point to start from (docs/window.md) */
@@ -32,7 +33,14 @@ int window_relocate(struct as *as);           /* to a free page the kernel picks
 int window_covers(const struct as *as, uint32_t va, uint32_t len);
 void window_activate(struct as *as);          /* the scheduler is about to run a thread of as */
 void window_announce(const struct as *as);
-void window_check(struct as *as);             /* debug build: its invariants hold (window_check.c) */
+void window_check_invariants(struct as *as);  /* window_check.c */
+/* Debug build: the window's invariants hold.  Nothing at all otherwise:
+ * the scheduler calls it on every switch. */
+static inline void window_check(struct as *as)
+{
+	if (KDEBUG_ON)
+		window_check_invariants(as);
+}
 struct trapframe;
 void window_double_fault(struct as *as, struct trapframe *tf); /* the state it interrupted, into tf */
 

@@ -47,9 +47,9 @@ static void gdt_check(const struct window *w)
 	}
 }
 
-void window_check(struct as *as)
+void window_check_invariants(struct as *as)
 {
-	if (!KDEBUG_ON || !as->win.pa)
+	if (!as->win.pa)
 		return;
 	const struct window *w = &as->win;
 	uint32_t *pte = as_pte(as, w->va, 0);
