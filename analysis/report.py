@@ -4,6 +4,7 @@ import base64
 import html
 import json
 import os
+import struct
 
 from analysis import check, plots, summary, tables
 
@@ -14,38 +15,57 @@ h3 { font-size: 1em; margin-bottom: .3em; }
 table { border-collapse: collapse; margin-bottom: 1em; font-size: .85em; }
 td, th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
 td:first-child, th:first-child { text-align: left; }
-th { background: #eee; } img { max-width: 100%; border: 1px solid #ddd; }
+th { background: #eee; } img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 .ok { color: #1a7f37; font-weight: bold; } .fail { color: #c0392b; font-weight: bold; }
 figure { margin: 1em 0 2em 0; } figcaption { font-size: .9em; color: #444; max-width: 60em; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
 """
 
 CAPTIONS = {
-    "cr3_bands": "Each row is one address space; a bar means its page directory was loaded "
-                 "(drawn per pixel, so dense bouncing looks solid). The kernel row is red. "
-                 "Grey bands are the phases between MARK lines.",
-    "window_staircase": "The window's IDT base in each address space's 4 GiB. An open circle "
-                        "is an address space's first window (placement); a vertical step to a "
-                        "filled dot is a window move (LIDT to a new window base). Bases are "
-                        "labelled; crosses are the kernel's @window announcements; the dashed "
-                        "line is the kernel's own IDT.",
+    "cr3_bands": "Each row is one address space, in a colour of its own; a bar means its page "
+                 "directory was loaded (drawn per pixel, so dense bouncing looks solid). The kernel "
+                 "row is red. Grey bands are the phases between MARK lines, named above the plot "
+                 "(a label sits as near its phase as the others allow; a line ties it to it).",
+    "window_staircase": "The window's IDT base in each address space's 4 GiB. Top: every address "
+                        "space, an open circle at its first window (placement), a vertical step "
+                        "to a filled dot for each window move (LIDT to a new window base); an "
+                        "address space with many moves is shaded by moves per cell instead of "
+                        "drawn as markers. The legend gives each its colour and move count; "
+                        "crosses are the kernel's @window announcements; the dashed line is the "
+                        "kernel's own IDT. Below: one panel per address space whose window moved, "
+                        "over its own lifetime. Bases are labelled where the labels do not collide.",
     "visit_histogram": "How many instructions each kernel visit took, from the CR3 load to the "
-                       "kernel to the load back, stacked by what caused it. A visit that moved "
-                       "a window is counted as a window move whatever triggered it; one in which "
-                       "the kernel waited in its idle loop (the prompt, a sleep) is counted as idle "
-                       "and left out of the visit statistics.",
+                       "kernel to the load back, stacked by what caused it; both axes are "
+                       "logarithmic, so a cause with tens of visits shows beside one with "
+                       "thousands. A visit that moved a window is counted as a window move "
+                       "whatever triggered it; one in which the kernel waited in its idle loop "
+                       "(the prompt, a sleep) is counted as idle and left out of the visit statistics.",
     "walk_histogram": "How many page walks (TLB misses, counted by the emulated MMU) each kernel "
                       "visit made, from the CR3 load to the kernel to the load back, stacked by "
-                      "cause: the TLB refill a bounce costs on top of its instructions (logs of "
-                      "format version 3).",
+                      "cause, counts on a log axis: the TLB refill a bounce costs on top of its "
+                      "instructions (logs of format version 3).",
     "cr3_rate": "CR3 loads per million instructions in equal time bins: the cost of bouncing "
-                "over time. Grey bands are MARK phases.",
+                "over time. Grey bands are MARK phases, named above the plot.",
 }
 
 
+# The page's full height on <html data-height>, once laid out: what
+# `make report-shot` (mk/report-shot.sh) sizes Chromium's window to.
+HEIGHT_SCRIPT = ("<script>addEventListener('load', function () { document.documentElement"
+                 ".dataset.height = document.documentElement.scrollHeight; });</script>")
+
+
+def png_size(png):
+    """(width, height) from a PNG's IHDR chunk."""
+    return struct.unpack(">II", png[16:24])
+
+
 def img_tag(png, alt):
+    """An embedded PNG with its size, so the page is laid out before it decodes."""
     data = base64.b64encode(png).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    width, height = png_size(png)
+    return (f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}" '
+            f'width="{width}" height="{height}">')
 
 
 def figure(name, png):
@@ -67,7 +87,8 @@ def check_html(result):
 
 def page(title, body):
     return (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{STYLE}</style></head><body>\n<h1>{html.escape(title)}</h1>\n{body}</body></html>\n")
+            f"<style>{STYLE}</style></head><body>\n<h1>{html.escape(title)}</h1>\n{body}"
+            f"{HEIGHT_SCRIPT}</body></html>\n")
 
 
 def write_report(a, out_dir):

@@ -66,6 +66,28 @@ def _walks(c, cause, busy):
                            "instructions": sp.resident} for sp in c.spaces]}
 
 
+def _announced_before_run(c):
+    """Announced moves made before the address space's first window LIDT
+    (a window moved before its process first ran): the LIDT sees only
+    where the window ended up, a placement, so they have no LIDT twin."""
+    first = {s.index: s.staircase[0][0] if s.staircase else None for s in c.spaces}
+    return sum(1 for m in c.moves if m.source == "announced"
+               and (first[m.space] is None or m.icount < first[m.space]))
+
+
+def _moves_why(w):
+    """Why the overview's two counts of window moves differ ('' if they do not)."""
+    early, other = w["announced_before_first_run"], w["announced"] - w["observed"]
+    why = []
+    if early:
+        why.append(f"{early} announced before the process first ran (its first LIDT "
+                   "is then a placement, not a move)")
+    if other != early:
+        why.append(f"{other - early:+d} otherwise (moved again before returning to user "
+                   "mode, or a move not announced)")
+    return "; ".join(why)
+
+
 def summarize(a):
     c = a.c
     length, cause, phase = visit_arrays(c)
@@ -85,6 +107,7 @@ def summarize(a):
         "window_moves": {
             "observed": sum(1 for m in c.moves if m.source == "lidt"),
             "announced": sum(1 for m in c.moves if m.source == "announced"),
+            "announced_before_first_run": _announced_before_run(c),
             "moves": [{"icount": m.icount, "space": c.spaces[m.space].label,
                        "old": hexa(m.old), "new": hexa(m.new), "source": m.source}
                       for m in c.moves]},
@@ -125,7 +148,8 @@ def tables(s):
                 ["CR3 loads to kernel / to user",
                  f"{s['cr3_loads']['to_kernel']} / {s['cr3_loads']['to_user']}"],
                 ["window moves (LIDT / announced)",
-                 f"{s['window_moves']['observed']} / {s['window_moves']['announced']}"],
+                 f"{s['window_moves']['observed']} / {s['window_moves']['announced']}",
+                 _moves_why(s["window_moves"])],
                 ["FLAG events", _num(s["flags"])], ["exit status", _num(s["exit_status"])]]
     kinds = [[k, _num(n), _num(s["boot_kinds"].get(k, 0))] for k, n in s["kinds"].items()]
     vectors = [[_num(v["vector"]), v["name"], _num(v["count"])] for v in s["vectors"]]
@@ -157,7 +181,7 @@ def tables(s):
                _num(r["instructions"])] for r in w["per_space"]]),
         ]
     return [
-        ("Overview", ["", ""], overview),
+        ("Overview", ["", "", ""], [row + [""] * (3 - len(row)) for row in overview]),
         ("Events per kind", ["kind", "count", "of which BIOS/GRUB"], kinds),
         ("Interrupts per vector (after boot)", ["vector", "name", "count"], vectors),
         ("Address spaces", ["space", "CR3", "loads", "instructions resident",

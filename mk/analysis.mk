@@ -4,7 +4,7 @@
 #   make demo                      boot, run scripts/lua/demo.lua (window tour + 4 GiB suite),
 #                                  out/demo/report.html from its log
 #   make demo-report DEMO_LOG=...  out/demo/report.html (what `make demo` ends with)
-#   make report-shot [REPORT=...]  PNG screenshot of a report, via headless Chromium
+#   make report-shot [REPORT=...]  PNG screenshot of a whole report page, via headless Chromium
 #   make bench-analysis            parse/classify a generated 10-million-event log
 
 ANALYSIS     := $(PY) -m analysis
@@ -36,19 +36,10 @@ $(CHROMIUM_OK): mk/analysis.mk
 	@sh mk/install-deps.sh chromium
 	@touch $@
 
-# Chromium gets a throw-away profile and no network chatter; the PNG lands
-# next to the report with the same name.
+# The whole page, however tall: mk/report-shot.sh sizes the window to it.
 report-shot: $(CHROMIUM_OK)
 	@test -f "$(REPORT)" || { echo "report-shot: no $(REPORT) (make analyze LOG=..., then REPORT=out/analyze/<name>/report.html)" >&2; exit 2; }
-	@profile=$$(mktemp -d) && \
-	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir=$$profile --screenshot=$(abspath $(REPORT:.html=.png)) \
-		--window-size=1280,2400 file://$(abspath $(REPORT)) >$$profile.log 2>&1; \
-	rc=$$?; rm -rf $$profile; \
-	if [ $$rc -ne 0 ] || [ ! -s $(REPORT:.html=.png) ]; then cat $$profile.log >&2; rm -f $$profile.log; \
-		echo "report-shot: chromium failed (status $$rc)" >&2; exit 1; fi; \
-	rm -f $$profile.log; echo $(REPORT:.html=.png)
+	@sh mk/report-shot.sh $(abspath $(REPORT)) $(abspath $(REPORT:.html=.png))
 
 bench-analysis:
 	BOUNCE_BENCH=1 $(PY) -m pytest -q -s tests/analysis/test_analysis_bench.py

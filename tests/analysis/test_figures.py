@@ -1,0 +1,224 @@
+"""The figures judged by what they draw, on a crowded log: 30 processes,
+each in its own MARK phase, windows placed close together, a few moves
+each, one process's window moved before it first ran, and a chase of 2,000
+moves at the end."""
+import itertools
+import random
+import re
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection, QuadMesh
+
+import gen_log
+from analysis import plots, summary
+from analysis.classify import analyze
+
+PROCS = 30
+CHASE = 2000
+CHASER_MOVES = CHASE + (PROCS - 1) % 4     # the last process's own moves, then the chase
+
+
+def _crowd_events(out):
+    rng = random.Random(3)
+    log = gen_log.LogWriter(out)
+    m = gen_log.Machine(log, rng)
+    m.boot()
+    procs = [gen_log.Process(i + 1, 0x01000000 + i * 0x1000, f"prog{i + 1}", 0xffbff000 - i * 0x400000)
+             for i in range(PROCS)]
+    current = None
+    for n, p in enumerate(procs):
+        m.mark(f"test prog{p.pid}")
+        m.spawn(p)
+        if n == 0:                      # moved before it first runs: announced, then placed
+            p.window = 0x10000000
+            m.announce_window(p)
+        if current is None:
+            m.return_to(p)
+        else:
+            m.bounce(current, 32, 800, to=p)
+        current = p
+        for _ in range(20):
+            m.bounce(p, 0x80, 300)
+        for _ in range(n % 4):
+            m.bounce(p, 14, 1500, move_to=rng.randrange(0x10, 0xfff00) << 12)
+    m.mark("chase")
+    for _ in range(CHASE):
+        m.bounce(current, 14, 2000, move_to=rng.randrange(0x10, 0xfff00) << 12)
+    m.mark("done")
+    log.event(500, "EXIT", "status=0")
+    log.end()
+
+
+def _with_walks(text):
+    """The log as format version 3: cumulative page walks on CR3 and INT events."""
+    walks = itertools.count(5, 7)
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("# bounce-trace"):
+            line = "# bounce-trace 3"
+        elif re.match(r"\d+ (CR3|INT) ", line):
+            line += f" walks={next(walks)} ptes=0 flushes=0"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def crowd_log(tmp_path_factory):
+    import io
+    buf = io.StringIO()
+    _crowd_events(buf)
+    path = tmp_path_factory.mktemp("crowd") / "crowd.log"
+    path.write_text(_with_walks(buf.getvalue()))
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def crowd(crowd_log):
+    return analyze(crowd_log)
+
+
+@pytest.fixture(scope="module")
+def figures(crowd):
+    """Each figure of the crowd drawn once: {name: (Figure, renderer)}."""
+    return {name: (fig, _drawn(fig)) for name, fig in
+            ((name, make(crowd)) for name, make in plots.FIGURES.items())}
+
+
+def _drawn(fig):
+    """fig laid out and drawn on Agg; returns the renderer."""
+    FigureCanvasAgg(fig).draw()
+    return fig.canvas.get_renderer()
+
+
+def _boxes_clear(texts, renderer, fig):
+    """No two texts overlap, and each lies inside the figure."""
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    for box, t in zip(boxes, texts):
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 + 0.5, f"{t.get_text()!r} is cut"
+        assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1 + 0.5, f"{t.get_text()!r} is cut"
+    for (a, ta), (b, tb) in itertools.combinations(zip(boxes, texts), 2):
+        assert not a.overlaps(b), f"{ta.get_text()!r} overlaps {tb.get_text()!r}"
+
+
+def _visible_texts(fig):
+    return [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text().strip()]
+
+
+def _legend_entries(fig):
+    """{label: colour} of every legend entry in the figure."""
+    from matplotlib.colors import to_hex
+    entries = {}
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        for handle, text in zip(legend.legend_handles if hasattr(legend, "legend_handles")
+                                else legend.legendHandles, legend.get_texts()):
+            colour = handle.get_color() if hasattr(handle, "get_color") and \
+                not isinstance(handle.get_color(), tuple) else handle.get_facecolor()
+            entries[text.get_text()] = to_hex(colour)
+    return entries
+
+
+# -- window_staircase ----------------------------------------------------------
+
+def test_staircase_names_every_space_with_its_own_move_count(crowd, figures):
+    """Old code: a legend of the first 12 spaces only (the chase had no entry)."""
+    want = {s.label: s.moves for s in crowd.c.spaces[1:] if s.staircase}
+    assert len(want) == PROCS and max(want.values()) == CHASER_MOVES
+    got = {}
+    for text in _legend_entries(figures["window_staircase"][0]):
+        m = re.match(r"(.*) \((\d+) moves?\b", text)
+        if m:
+            got[m.group(1)] = int(m.group(2))
+    assert got == want
+
+
+def test_staircase_colours_are_unique(figures):
+    """Old code: ten colours round-robin, so spaces 1 and 11 looked alike."""
+    colours = [c for label, c in _legend_entries(figures["window_staircase"][0]).items()
+               if label.startswith("pid ")]
+    assert len(colours) == PROCS and len(set(colours)) == PROCS
+    assert plots.KERNEL_COLOUR not in colours
+
+
+def test_staircase_shades_a_chase_instead_of_piling_markers(figures):
+    """2,000 moves become cells of a density, not 2,000 markers (old code:
+    a solid block of markers and crosses)."""
+    fig = figures["window_staircase"][0]
+    points = sum(len(line.get_xdata()) for ax in fig.axes for line in ax.get_lines()
+                 if line.get_marker() not in (None, "None", ""))
+    assert points < CHASE / 2
+    assert any(isinstance(col, QuadMesh) for ax in fig.axes for col in ax.collections)
+
+
+def test_staircase_has_a_panel_per_space_that_moved(crowd, figures):
+    """Old code: one axes for everything."""
+    moved = [s for s in crowd.c.spaces[1:] if s.moves]
+    titles = [ax.get_title(loc="left") for ax in figures["window_staircase"][0].axes]
+    for s in moved:
+        assert sum(t.startswith(s.label + ":") for t in titles) == 1, s.label
+
+
+def test_staircase_address_labels_do_not_overlap(figures):
+    """Old code: the first 30 bases labelled wherever they fell, on top of
+    each other for windows 4 MiB apart."""
+    fig, renderer = figures["window_staircase"]
+    labels = [t for t in _visible_texts(fig) if t.get_text().startswith("0x")]
+    assert len(labels) >= 5
+    _boxes_clear(labels, renderer, fig)
+
+
+# -- cr3_bands and cr3_rate: phase labels ----------------------------------------
+
+@pytest.mark.parametrize("name", ["cr3_bands", "cr3_rate"])
+def test_every_phase_is_labelled_clear_of_the_others(crowd, figures, name):
+    """Old code: no labels at all past 24 phases, and overlapping or cut
+    ones below that."""
+    fig, renderer = figures[name]
+    phases = [p.label for p in crowd.c.phases[1:]]
+    assert len(phases) > 30
+    labels = [t for t in _visible_texts(fig) if t.get_text() in phases]
+    assert sorted(t.get_text() for t in labels) == sorted(phases)
+    _boxes_clear(labels + [fig._suptitle], renderer, fig)
+
+
+def test_cr3_bands_colours_are_unique(figures):
+    """Old code: ten colours round-robin."""
+    from matplotlib.colors import to_hex
+    fig = figures["cr3_bands"][0]
+    colours = [to_hex(col.get_facecolor()[0]) for ax in fig.axes for col in ax.collections
+               if isinstance(col, PolyCollection) and len(col.get_paths())]
+    assert len(colours) == PROCS + 1
+    assert len(set(colours)) == len(colours)
+
+
+def test_colours_stay_unique_past_the_palette():
+    colours = [plots.space_colour(i) for i in range(400)]
+    assert len(set(colours)) == len(colours)
+
+
+# -- visit_histogram -----------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["visit_histogram", "walk_histogram"])
+def test_histogram_counts_on_a_log_axis(figures, name):
+    """Old code: a linear count axis, every cause but syscalls flattened."""
+    ax = figures[name][0].axes[0]
+    assert ax.get_yscale() == "log"
+
+
+# -- the overview's window moves ---------------------------------------------------
+
+def test_overview_explains_announced_moves_without_lidt(crowd):
+    """The one window moved before its process ran is announced but never
+    seen as an LIDT move; the overview says so next to the counts (old
+    code: the bare counts)."""
+    s = summary.summarize(crowd)
+    w = s["window_moves"]
+    assert w["announced"] - w["observed"] == 1
+    assert w["announced_before_first_run"] == 1
+    overview = summary.tables(s)[0][2]
+    row = next(r for r in overview if r[0].startswith("window moves"))
+    assert row[1] == f"{w['observed']} / {w['announced']}"
+    assert "1 announced before the process first ran" in row[2]
