@@ -53,6 +53,13 @@ def cmd_check(args):
     return 0 if result["ok"] else 1
 
 
+def cmd_export(args):
+    from analysis import export
+    n = export.write(analyze(args.log), args.out, args.format)
+    print(f"{args.out}: {n} trace events ({args.format})")
+    return 0
+
+
 def cmd_ipc(args):
     from analysis import ipc
     stats = ipc.ipc_stats(args.log)
@@ -86,6 +93,12 @@ def parser():
     p.add_argument("log_a", metavar="LOG_A")
     p.add_argument("log_b", metavar="LOG_B")
     p.add_argument("--out", metavar="DIR", help="also write DIR/compare.html with the figures side by side")
+    p = command("export", cmd_export, "write the run in a format other tools open: "
+                "chrome-trace (Trace Event Format JSON for Perfetto and chrome://tracing)",
+                json_flag=False)
+    p.add_argument("--format", default="chrome-trace", choices=("chrome-trace",))
+    p.add_argument("log")
+    p.add_argument("out", metavar="OUT.json")
     p = command("ipc", cmd_ipc, "messages per endpoint and their latency from queueing to delivery")
     p.add_argument("log")
     p = command("check", cmd_check, "check the isolation invariants; exit 1 if any fails")

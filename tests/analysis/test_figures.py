@@ -1,8 +1,9 @@
-"""The figures judged by what they draw, on a crowded log: 30 processes,
-each in its own MARK phase, windows placed close together, a few moves
-each, one process's window moved before it first ran, and a chase of 2,000
-moves at the end."""
+"""The figures judged by what they draw, and the chrome-trace export judged
+by its format, on a crowded log: 30 processes, each in its own MARK phase,
+windows placed close together, a few moves each, one process's window moved
+before it first ran, and a chase of 2,000 moves at the end."""
 import itertools
+import json
 import random
 import re
 
@@ -13,6 +14,7 @@ from matplotlib.collections import PolyCollection, QuadMesh
 import gen_log
 from analysis import plots, summary
 from analysis.classify import analyze
+from analysis_helpers import run_cli
 
 PROCS = 30
 CHASE = 2000
@@ -222,3 +224,66 @@ def test_overview_explains_announced_moves_without_lidt(crowd):
     row = next(r for r in overview if r[0].startswith("window moves"))
     assert row[1] == f"{w['observed']} / {w['announced']}"
     assert "1 announced before the process first ran" in row[2]
+
+
+# -- export --format chrome-trace ---------------------------------------------------
+
+REQUIRED = ("ph", "ts", "pid", "tid", "name")
+
+
+@pytest.fixture(scope="module")
+def trace(crowd_log, tmp_path_factory):
+    out = tmp_path_factory.mktemp("export") / "trace.json"
+    done = run_cli("export", "--format", "chrome-trace", crowd_log, str(out))
+    assert done.returncode == 0, done.stderr
+    with open(out) as f:
+        return json.load(f)          # it loads as JSON
+
+
+def test_trace_events_carry_the_required_fields(trace):
+    events = trace["traceEvents"]
+    assert trace["displayTimeUnit"] in ("ms", "ns")
+    for ev in events:
+        assert all(k in ev for k in REQUIRED), ev
+        assert ev["ph"] in ("X", "i", "C", "M"), ev
+        assert isinstance(ev["ts"], (int, float)) and ev["ts"] >= 0, ev
+        assert isinstance(ev["pid"], int) and isinstance(ev["tid"], int), ev
+        assert isinstance(ev["name"], str) and ev["name"], ev
+        if ev["ph"] == "X":
+            assert isinstance(ev["dur"], (int, float)) and ev["dur"] >= 0, ev
+        if ev["ph"] == "C":
+            assert ev["args"] and all(isinstance(v, (int, float)) for v in ev["args"].values()), ev
+        if ev["ph"] == "i":
+            assert ev["s"] in ("g", "p", "t"), ev
+        if ev["ph"] == "M":
+            assert ev["name"] in ("process_name", "process_sort_index", "thread_name"), ev
+
+
+def test_trace_holds_the_run(crowd, trace):
+    """Visits, moves, marks and CR3 loads in the trace are the analysis's."""
+    events = trace["traceEvents"]
+    s = summary.summarize(crowd)
+    visits = [e for e in events if e["ph"] == "X" and e["cat"] == "visit"]
+    assert len(visits) == sum(v["count"] for v in s["visits"]["by_cause"].values())
+    assert sum(e["args"]["instructions"] for e in visits) == \
+        sum(v["total"] for v in s["visits"]["by_cause"].values())
+    assert {e["name"] for e in visits} <= set(s["visits"]["by_cause"])
+    names = {e["pid"]: e["args"]["name"] for e in events if e["name"] == "process_name"}
+    assert set(names.values()) == {sp.label for sp in crowd.c.spaces}
+    chase = max(crowd.c.spaces, key=lambda sp: sp.moves)
+    moves = [e for e in events if e["ph"] == "i" and e["cat"] == "window"]
+    assert len(moves) == s["window_moves"]["observed"] + s["window_moves"]["announced"]
+    assert sum(names[e["pid"]] == chase.label and e["name"] == "window move" for e in moves) == CHASER_MOVES
+    marks = [e["name"] for e in events if e["ph"] == "i" and e["cat"] == "mark"]
+    assert marks == [p.label for p in crowd.c.phases[1:]]
+    loads = [e for e in events if e["ph"] == "C" and e["name"] == "CR3 loads"]
+    assert sum(e["args"]["to kernel"] for e in loads) == s["cr3_loads"]["to_kernel"]
+    assert sum(e["args"]["to user"] for e in loads) == s["cr3_loads"]["to_user"]
+    walks = [e for e in events if e["ph"] == "C" and e["name"] == "page walks"]
+    assert sum(e["args"]["walks"] for e in walks) == \
+        sum(sp["walks"] for sp in s["page_walks"]["per_space"]) > 0
+
+
+def test_export_refuses_an_unknown_format(crowd_log, tmp_path):
+    done = run_cli("export", "--format", "pprof", crowd_log, str(tmp_path / "x"))
+    assert done.returncode == 2 and "--format: invalid choice" in done.stderr
