@@ -6,6 +6,9 @@ import itertools
 import json
 import random
 import re
+import shutil
+import struct
+import subprocess
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -14,7 +17,7 @@ from matplotlib.collections import PolyCollection, QuadMesh
 import gen_log
 from analysis import plots, summary
 from analysis.classify import analyze
-from analysis_helpers import run_cli
+from analysis_helpers import REPO, run_cli
 
 PROCS = 30
 CHASE = 2000
@@ -287,3 +290,21 @@ def test_trace_holds_the_run(crowd, trace):
 def test_export_refuses_an_unknown_format(crowd_log, tmp_path):
     done = run_cli("export", "--format", "pprof", crowd_log, str(tmp_path / "x"))
     assert done.returncode == 2 and "--format: invalid choice" in done.stderr
+
+
+# -- make report-shot ------------------------------------------------------------------
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="no chromium (make report-shot installs it)")
+def test_report_shot_takes_the_whole_page(synthetic_report):
+    """The screenshot is at least as tall as the figures on the page (old
+    code: a fixed 1280x2400, half the figures and every table cut off)."""
+    out, out_dir = synthetic_report
+    page = out_dir / "report.html"
+    done = subprocess.run(["make", "-s", "report-shot", f"REPORT={page}"], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    def size(png):
+        return struct.unpack(">II", png.read_bytes()[16:24])                 # IHDR
+    width, height = size(out_dir / "report.png")
+    figures = sum(h * min(1.0, 1200 / w) for w, h in (size(out_dir / f"{name}.png") for name in plots.NAMES))
+    assert width == 1280 and figures > 2400 and height > figures
