@@ -182,15 +182,16 @@ def _phase_strip(fig, main_height):
     return strip, ax
 
 
-def _finish_phases(fig, strip, ax, c):
-    """Lay the figure out, then label its phases; records them in fig.drawn."""
+def _finish_phases(fig, strip, ax, c, title):
+    """Lay the figure out, then label its phases (records them in fig.drawn)
+    and title it, saying how many phases went without a label."""
+    fig.suptitle(title)
     _agg(fig)
     labels, unlabelled = _label_phases(fig, strip, ax, c)
     fig.drawn["phase_labels"] = labels
     fig.drawn["phases_unlabelled"] = unlabelled
     if unlabelled:
-        strip.text(1.0, 1.0, f"{unlabelled} narrow phases unlabelled", transform=strip.transAxes,
-                   ha="right", va="top", fontsize=7, color="0.4").set_in_layout(False)
+        fig.suptitle(f"{title}; {unlabelled} narrow phases unlabelled")
 
 
 def _runs(mask):
@@ -241,8 +242,8 @@ def cr3_bands(a):
     ax.xaxis.set_major_formatter(EngFormatter())
     ax.set_xlabel("instructions retired")
     ax.set_ylabel("address space (CR3)")
-    fig.suptitle("Loaded page directory over time (kernel in red; MARK phases shaded and named above)")
-    _finish_phases(fig, strip, ax, c)
+    _finish_phases(fig, strip, ax, c, "Loaded page directory over time "
+                   "(kernel in red; MARK phases shaded and named above)")
     return fig
 
 
@@ -339,9 +340,10 @@ def _overview(ax, c, spaces, icount, space, x0, x1):
     ax.set_ylabel("window IDT base")
     ax.set_title("Every address space: ○ first window (placement), ● move, "
                  "shaded: many moves", fontsize=9)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7,
-              ncol=-(-len(handles) // LEGEND_ROWS), title="address space (window moves)",
-              title_fontsize=8)
+    if handles:
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7,
+                  ncol=-(-len(handles) // LEGEND_ROWS), title="address space (window moves)",
+                  title_fontsize=8)
 
 
 def _panel(ax, s, icount, space):
@@ -480,10 +482,9 @@ def cr3_rate(a):
     ax.xaxis.set_major_formatter(EngFormatter())
     ax.set_xlabel("instructions retired")
     ax.set_ylabel("CR3 loads per million instructions")
-    fig.suptitle(f"CR3 load rate (bins of {EngFormatter(places=1)(width)} instructions; "
-                 "MARK phases shaded and named above)")
     ax.legend(loc="upper right", fontsize=8)
-    _finish_phases(fig, strip, ax, c)
+    _finish_phases(fig, strip, ax, c, f"CR3 load rate (bins of {EngFormatter(places=1)(width)} "
+                   "instructions; MARK phases shaded and named above)")
     return fig
 
 
