@@ -11,7 +11,8 @@ Long logs are drawn from binned data, so a figure costs the same for a
 thousand events or ten million.  Every address space keeps one colour of
 its own; labels (phases, window addresses) are placed after layout and
 kept only where they overlap nothing and fit (tests/analysis/test_figures.py
-measures them).  A figure's `drawn` dict names what it drew.
+measures them).  cr3_bands, window_staircase and cr3_rate keep what they
+drew in `fig.drawn` (colours, move counts, the labels placed) for the tests.
 """
 import io
 import os

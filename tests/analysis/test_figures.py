@@ -133,11 +133,12 @@ def test_staircase_names_every_space_with_its_own_move_count(crowd, figures):
     want = {s.label: s.moves for s in crowd.c.spaces[1:] if s.staircase}
     assert len(want) == PROCS and max(want.values()) == CHASER_MOVES
     got = {}
-    for text in _legend_entries(figures["window_staircase"][0]):
+    fig = figures["window_staircase"][0]
+    for text in _legend_entries(fig):
         m = re.match(r"(.*) \((\d+) moves?\b", text)
         if m:
             got[m.group(1)] = int(m.group(2))
-    assert got == want
+    assert got == want == fig.drawn["moves"]
 
 
 def test_staircase_colours_are_unique(figures):
@@ -146,6 +147,7 @@ def test_staircase_colours_are_unique(figures):
                if label.startswith("pid ")]
     assert len(colours) == PROCS and len(set(colours)) == PROCS
     assert plots.KERNEL_COLOUR not in colours
+    assert sorted(colours) == sorted(figures["window_staircase"][0].drawn["colours"].values())
 
 
 def test_staircase_shades_a_chase_instead_of_piling_markers(figures):
@@ -161,7 +163,9 @@ def test_staircase_shades_a_chase_instead_of_piling_markers(figures):
 def test_staircase_has_a_panel_per_space_that_moved(crowd, figures):
     """Old code: one axes for everything."""
     moved = [s for s in crowd.c.spaces[1:] if s.moves]
-    titles = [ax.get_title(loc="left") for ax in figures["window_staircase"][0].axes]
+    fig = figures["window_staircase"][0]
+    assert fig.drawn["panels"] == [s.label for s in moved]
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
     for s in moved:
         assert sum(t.startswith(s.label + ":") for t in titles) == 1, s.label
 
@@ -171,7 +175,7 @@ def test_staircase_address_labels_do_not_overlap(figures):
     each other for windows 4 MiB apart."""
     fig, renderer = figures["window_staircase"]
     labels = [t for t in _visible_texts(fig) if t.get_text().startswith("0x")]
-    assert len(labels) >= 5
+    assert len(labels) >= 5 and set(labels) == set(fig.drawn["address_labels"])
     _boxes_clear(labels, renderer, fig)
 
 
@@ -186,6 +190,7 @@ def test_every_phase_is_labelled_clear_of_the_others(crowd, figures, name):
     assert len(phases) > 30
     labels = [t for t in _visible_texts(fig) if t.get_text() in phases]
     assert sorted(t.get_text() for t in labels) == sorted(phases)
+    assert set(labels) == set(fig.drawn["phase_labels"]) and fig.drawn["phases_unlabelled"] == 0
     _boxes_clear(labels + [fig._suptitle], renderer, fig)
 
 
@@ -197,6 +202,7 @@ def test_cr3_bands_colours_are_unique(figures):
                if isinstance(col, PolyCollection) and len(col.get_paths())]
     assert len(colours) == PROCS + 1
     assert len(set(colours)) == len(colours)
+    assert sorted(colours) == sorted(fig.drawn["colours"].values())
 
 
 def test_colours_stay_unique_past_the_palette():
