@@ -52,11 +52,10 @@ def _is_proc(ev):
 class Space:
     """One address space, for as long as one process has it."""
 
-    def __init__(self, index, cr3, pid=None, name=None, parent=None):
+    def __init__(self, index, cr3, pid=None, name=None):
         self.index, self.cr3 = index, cr3
-        self.pid, self.name, self.parent = pid, name, parent
+        self.pid, self.name = pid, name
         self.pages = bytearray(REGIONS * REGION_PAGES)  # 1 per user page in use
-        self.tables = bytearray(REGIONS)                 # 1 per region with a page table
         self.window = None          # the window's address the CPU last loaded (LIDT)
         self.bounces = 0            # plain bounces shown so far
 
@@ -73,15 +72,12 @@ class Space:
         self.pages[first:last] = bytes([value]) * (last - first)
         changed = []
         for r in range(first // REGION_PAGES, (last - 1) // REGION_PAGES + 1):
-            if value:
-                self.tables[r] = 1  # mapping a page creates its table (kernel/vm.c as_pte)
             changed.append([r, self.pages[r * REGION_PAGES:(r + 1) * REGION_PAGES].count(1)])
         return changed
 
     def copy_from(self, parent):
         """fork: the child starts with the parent's pages (copy-on-write)."""
         self.pages[:] = parent.pages
-        self.tables[:] = parent.tables
 
 
 def _spaces_pass(path):
@@ -147,8 +143,8 @@ class Player:
             space = self.new_space(cr3)
         return space
 
-    def new_space(self, cr3, pid=None, name=None, parent=None):
-        space = Space(len(self.spaces), cr3, pid, name, parent)
+    def new_space(self, cr3, pid=None, name=None):
+        space = Space(len(self.spaces), cr3, pid, name)
         self.spaces.append(space)
         self.by_cr3[cr3] = space
         return space
@@ -163,6 +159,7 @@ class Player:
     def feed(self, ev):
         self.line = ev.line
         handler = getattr(self, "on_" + ev.kind, None)
+        # without @kernel no CR3 can be told the kernel's: only names are shown
         if handler is not None and (self.kernel_cr3 is not None or ev.kind == "NOTE"):
             handler(ev)
 
@@ -175,7 +172,6 @@ class Player:
         elif what == "window":
             space = self.space_of(directory(f["cr3"]))
             va = number(f["va"])
-            space.tables[va >> 22] = 1
             self.emit(ev, [["ann", space.index, va], ["pt", space.index, va >> 22]], shown=space)
         elif what in ("map", "unmap"):
             self.on_pages(ev, directory(f["cr3"]), number(f["va"]), int(f["pages"]), what == "map")
@@ -192,7 +188,6 @@ class Player:
         ops = [["new", space.index, space.label(), None if parent is None else parent.index]]
         if parent is not None:
             space.copy_from(parent)
-            space.parent = parent.index
         for held in self.pending_maps.pop(cr3, []):
             ops += self.page_ops(space, *held)
         self.emit(ev, ops, shown=space)
