@@ -60,6 +60,8 @@ class Space:
         self.bounces = 0            # plain bounces shown so far
 
     def label(self):
+        if self.index == 0:
+            return "kernel"
         if self.pid is None:
             return f"cr3 {self.cr3:#x}"
         return f"pid {self.pid} {self.name}"
@@ -105,7 +107,7 @@ class Player:
 
     def __init__(self, kernel_cr3, kernel_idt, last_load):
         self.kernel_cr3, self.kernel_idt, self.last_load = kernel_cr3, kernel_idt, last_load
-        self.spaces = [Space(0, kernel_cr3, name="kernel")]
+        self.spaces = [Space(0, kernel_cr3)]
         self.by_cr3 = {}
         self.generation = {}
         self.frames = []

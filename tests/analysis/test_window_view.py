@@ -133,3 +133,10 @@ def test_cli_writes_a_self_contained_page(tmp_path):
     assert html.count("</script>") == 1                     # the label cannot end the script
     data = json.loads(html.split("const DATA = ", 1)[1].split(";\nconst errors", 1)[0])
     assert data["frames"][-1][F_TEXT].endswith("label=</script><b>x")
+
+
+def test_a_log_without_events_gives_an_empty_view(tmp_path):
+    log = write_log(tmp_path / "e.log", [])
+    r = run_cli("window-view", log, str(tmp_path / "e.html"))
+    assert r.returncode == 0, r.stderr
+    assert window_view.view_data(log)["frames"] == []
