@@ -67,6 +67,12 @@ def cmd_ipc(args):
     return 0
 
 
+def cmd_window_view(args):
+    from analysis import window_view
+    print(window_view.write_view(args.log, args.out))
+    return 0
+
+
 def parser():
     ap = argparse.ArgumentParser(prog="python3 -m analysis", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -101,6 +107,10 @@ def parser():
     p.add_argument("out", metavar="OUT.json")
     p = command("ipc", cmd_ipc, "messages per endpoint and their latency from queueing to delivery")
     p.add_argument("log")
+    p = command("window-view", cmd_window_view, "write OUT.html: the run played back over the "
+                "loaded process's 4 GiB space (self-contained)", json_flag=False)
+    p.add_argument("log")
+    p.add_argument("out", metavar="OUT.html")
     p = command("check", cmd_check, "check the isolation invariants; exit 1 if any fails")
     p.add_argument("log")
     return ap

@@ -9,6 +9,7 @@
  * to be split or merged (another holder would see its block change).
  */
 #include "capmem.h"
+#include "debugport.h"
 #include "buddy.h"
 #include "cap.h"
 #include "heap.h"
@@ -162,6 +163,7 @@ int capmem_sys_map(uint32_t fd, uint32_t va, uint32_t flags)
 			return err;
 		}
 	}
+	announce_pages(1, as->pgdir, va, npages(m));
 	return 0;
 }
 

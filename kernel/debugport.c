@@ -126,6 +126,22 @@ static void port_dec(uint32_t v)
 		outb(MARK_PORT, (uint8_t)digits[--n]);
 }
 
+/* n user pages from va were mapped (or unmapped) in the address space
+ * with that CR3: what the window view draws as pages in use
+ * (docs/analysis.md).  Sent for every map call, so without vsnprintf. */
+void announce_pages(int mapped, uint32_t cr3, uint32_t va, uint32_t n)
+{
+	uint32_t f = irq_save();
+	port_puts(mapped ? "@map cr3=" : "@unmap cr3=");
+	port_hex(cr3);
+	port_puts(" va=");
+	port_hex(va);
+	port_puts(" pages=");
+	port_dec(n);
+	outb(MARK_PORT, '\n');
+	irq_restore(f);
+}
+
 /* Sent for every message queued and delivered (docs/ipc.md), so, like
  * announce_window, without vsnprintf: "@what id=N ep=E dir=PID". */
 void announce_ipc(const char *what, uint32_t id, uint32_t ep, const char *dir, uint32_t pid)

@@ -23,6 +23,7 @@ void announce_window(uint32_t cr3, uint32_t va, unsigned pages, uint32_t pa); /*
 void announce_ipc(const char *what, uint32_t id, uint32_t ep, const char *dir, uint32_t pid); /* "@what id= ep= dir=pid" */
 void mark_user(int pid, const char *label);                   /* UMARK: a user's label, literally */
 void announce_stack(uint32_t lo, uint32_t hi);                 /* "@stack ...": the running thread's kernel stack */
+void announce_pages(int mapped, uint32_t cr3, uint32_t va, uint32_t n); /* "@map ..." or "@unmap ...": user pages */
 void machine_exit(int status) __attribute__((noreturn));
 
 #endif

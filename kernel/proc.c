@@ -366,7 +366,7 @@ int proc_fork(void)
 	p->parent = parent;
 	fpu_save(p->fpu); /* the parent's live registers, which FNSAVE then resets */
 	fpu_restore(p->fpu);
-	announce("proc pid=%d cr3=0x%08x name=%s", p->pid, p->as->pgdir, p->name);
+	announce("proc pid=%d cr3=0x%08x parent=%d name=%s", p->pid, p->as->pgdir, parent->pid, p->name);
 	window_announce(p->as);
 	p->state = P_RUNNABLE;
 	return p->pid;

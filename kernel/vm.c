@@ -10,6 +10,7 @@
 #include "vm.h"
 #include "abi.h"
 #include "buddy.h"
+#include "debugport.h"
 #include "heap.h"
 #include "kassert.h"
 #include "klib.h"
@@ -191,6 +192,15 @@ static int map_one(struct as *as, uint32_t va, int mapflags)
 	return err;
 }
 
+/* The emulator's log learns which pages a call mapped, the first n of
+ * those asked for: the window view draws them (docs/analysis.md). */
+static int announce_mapped(struct as *as, uint32_t va, uint32_t n, int err)
+{
+	if (n)
+		announce_pages(1, as->pgdir, va, n);
+	return err;
+}
+
 int as_map(struct as *as, uint32_t va, uint32_t npages, int mapflags)
 {
 	if (!as_range_ok(va, npages) || (mapflags & ~(MAP_WRITE | MAP_LAZY | MAP_SKIP)))
@@ -198,9 +208,9 @@ int as_map(struct as *as, uint32_t va, uint32_t npages, int mapflags)
 	for (uint32_t i = 0; i < npages; i++) {
 		int err = map_one(as, va + i * PGSIZE, mapflags);
 		if (err < 0)
-			return err;
+			return announce_mapped(as, va, i, err);
 	}
-	return 0;
+	return announce_mapped(as, va, npages, 0);
 }
 
 /* A write to a shared page: copy it unless we are its last user. */
@@ -244,21 +254,21 @@ int as_map_frames(struct as *as, uint32_t va, uint32_t npages, uint32_t src, uin
 		uint32_t dst = va + i * PGSIZE, *source, spte;
 		int err;
 		if (!(source = alias_source(as, src + (i % nsrc) * PGSIZE, &err)))
-			return err;
+			return announce_mapped(as, va, i, err);
 		spte = *source;
 		if (user_owned(as_pte(as, dst, 0))) {
 			if (mapflags & MAP_SKIP)
 				continue;
-			return -EEXIST;
+			return announce_mapped(as, va, i, -EEXIST);
 		}
 		page_ref(PTE_ADDR(spte));
 		err = as_map_page(as, dst, PTE_ADDR(spte), spte & PTE_W);
 		if (err < 0) {
 			page_unref(PTE_ADDR(spte));
-			return err;
+			return announce_mapped(as, va, i, err);
 		}
 	}
-	return 0;
+	return announce_mapped(as, va, npages, 0);
 }
 
 int as_unmap(struct as *as, uint32_t va, uint32_t npages)
@@ -281,6 +291,7 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 		*pte = 0;
 		tlb_sync(as, a);
 	}
+	announce_pages(0, as->pgdir, va, npages);
 	return 0;
 }
 

@@ -2,7 +2,7 @@
 #
 #   make analyze LOG=trace.log     out/analyze/<name>/report.html + figures
 #   make demo                      boot, run scripts/lua/demo.lua (window tour + 4 GiB suite),
-#                                  out/demo/report.html from its log
+#                                  out/demo/report.html and out/demo/window.html from its log
 #   make demo-report DEMO_LOG=...  out/demo/report.html (what `make demo` ends with)
 #   make report-shot [REPORT=...]  PNG screenshot of a whole report page, via headless Chromium
 #   make bench-analysis            parse/classify a generated 10-million-event log
@@ -20,8 +20,15 @@ analyze:
 	@test -n "$(LOG)" || { echo "usage: make analyze LOG=path/to/trace.log" >&2; exit 2; }
 	@$(ANALYSIS) report $(LOG) --out $(ANALYZE_DIR)/$(basename $(notdir $(LOG)))
 
-demo: demo-report
+WINDOW_VIEW  := $(OUT)/demo/window.html
+
+demo: demo-report $(WINDOW_VIEW)
 	@echo "demo: open $(OUT)/demo/report.html"
+	@echo "demo: watch the window: open $(WINDOW_VIEW)"
+
+# The run played back over the process's 4 GiB (docs/analysis.md).
+$(WINDOW_VIEW): $(DEMO_LOG) analysis/window_view.py analysis/window_view.html
+	@$(ANALYSIS) window-view $(DEMO_LOG) $@
 
 $(OUT)/demo/trace.log: $(ISO) $(BOCHS) scripts/lua/demo.lua
 	@mkdir -p $(dir $@)
@@ -31,9 +38,14 @@ $(OUT)/demo/trace.log: $(ISO) $(BOCHS) scripts/lua/demo.lua
 demo-report: $(DEMO_LOG)
 	@$(ANALYSIS) report $(DEMO_LOG) --out $(OUT)/demo
 
+# Debian's chromium: report-shot, and tests/system/test_window_view.py opens
+# the window view in it (headless), so `make test` installs it too.
+CHROMIUM_PACKAGES := chromium
+test: $(CHROMIUM_OK)
+
 $(CHROMIUM_OK): mk/analysis.mk
 	@mkdir -p $(BUILD)
-	@sh mk/install-deps.sh chromium
+	@sh mk/install-deps.sh $(CHROMIUM_PACKAGES)
 	@touch $@
 
 # The whole page, however tall: mk/report-shot.sh sizes the window to it.
