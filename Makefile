@@ -37,6 +37,7 @@ include $(wildcard mk/lua.mk)
 include mk/kernel.mk
 include $(wildcard mk/user.mk)
 include mk/iso.mk
+include mk/disk.mk
 include $(wildcard mk/tests.mk)
 include $(wildcard mk/analysis.mk)
 include $(wildcard mk/bench.mk)

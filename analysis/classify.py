@@ -41,6 +41,8 @@ class AddressSpace:
         self.moves = 0             # window moves seen as LIDT
         self.announced_moves = 0   # window moves the kernel announced
         self.staircase = []        # (icount, window IDT base) at each change
+        self.pageouts = 0          # pages the kernel wrote to swap from it (@pageout)
+        self.pageins = 0           # pages it read back (@pagein)
 
     @property
     def label(self):
@@ -104,6 +106,10 @@ class Classifier:
         self.kernel_start = None    # icount of the first event after BIOS/GRUB
         self.last_icount = 0
         self.window_notes = []      # (icount, space index, va) of every @window
+        # Paging (@pageout/@pagein, docs/disk.md): one entry per page moved.
+        self.paging_icount = array.array("q")
+        self.paging_space = array.array("i")
+        self.paging_in = array.array("b")     # 1: a page-in, 0: a page-out
         self.idle_eips = set()      # where an interrupt finds the kernel idle (@idle)
         # CR3 timeline: when each load happened and which space it loaded.
         self.load_icount = array.array("q")
@@ -257,6 +263,8 @@ class Classifier:
             self._on_proc(directory(f["cr3"]), int(f["pid"]), f.get("name"))
         elif what == "window":
             self._on_window_note(ev, self._space_of(directory(f["cr3"])), number(f["va"]))
+        elif what in ("pageout", "pagein"):
+            self._on_paging(ev, what == "pagein")
         elif what == "mode":
             self.mode = f.get("name")
         elif what == "idle":
@@ -276,6 +284,17 @@ class Classifier:
             self.moves.append(Move(ev.icount, space.index, space.window_va, va, "announced"))
             self._visit_moved = self._visit_moved or self._visit is not None
         space.window_va = va
+
+    def _on_paging(self, ev, page_in):
+        space = self._space_of(directory(ev.fields["as"]))
+        number(ev.fields["va"]), int(ev.fields["slot"])     # well-formed, or the log's fault
+        self.paging_icount.append(ev.icount)
+        self.paging_space.append(space.index)
+        self.paging_in.append(page_in)
+        if page_in:
+            space.pageins += 1
+        else:
+            space.pageouts += 1
 
     def _on_MARK(self, ev):
         self.phases[-1].end = ev.icount

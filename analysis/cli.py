@@ -73,6 +73,17 @@ def cmd_window_view(args):
     return 0
 
 
+def cmd_paging(args):
+    from analysis import paging
+    a = analyze(args.log)
+    stats = paging.paging_stats(a)
+    _print_json(stats) if args.json else print(paging.text(stats))
+    if args.out:
+        paging.save(a, args.out)
+        print(f"{args.out}/{paging.NAME}.png {args.out}/{paging.NAME}.svg", file=sys.stderr)
+    return 0
+
+
 def parser():
     ap = argparse.ArgumentParser(prog="python3 -m analysis", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -111,6 +122,10 @@ def parser():
                 "loaded process's 4 GiB space (self-contained)", json_flag=False)
     p.add_argument("log")
     p.add_argument("out", metavar="OUT.html")
+    p = command("paging", cmd_paging, "page-outs and page-ins per address space (@pageout, @pagein)")
+    p.add_argument("log")
+    p.add_argument("--out", metavar="DIR", help="also draw DIR/paging.png and .svg: paging "
+                   "and window moves over time")
     p = command("check", cmd_check, "check the isolation invariants; exit 1 if any fails")
     p.add_argument("log")
     return ap

@@ -6,7 +6,7 @@ import json
 import os
 import struct
 
-from analysis import check, plots, summary, tables
+from analysis import check, paging, plots, summary, tables
 
 STYLE = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 1250px; color: #222; }
@@ -100,6 +100,7 @@ def write_report(a, out_dir):
     body = [tables.html_table(*all_tables[0]),
             "<h2>Isolation check</h2>\n", check_html(result), "<h2>Figures</h2>\n"]
     body += [figure(name, png) for name, png in pngs.items()]
+    body += paging.report_html(a, out_dir)
     body.append("<h2>Tables</h2>\n")
     body += [tables.html_table(*t) for t in all_tables[1:]]
     with open(os.path.join(out_dir, "summary.json"), "w") as f:

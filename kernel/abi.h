@@ -58,6 +58,7 @@
 /* Errors (Linux's numbers, so strerror tables elsewhere agree). */
 #define ESRCH    3
 #define EINTR    4  /* the caller was killed while it slept */
+#define EIO      5  /* the disk failed or did not answer in time */
 #define EBADF    9
 #define ECHILD  10
 #define ENOMEM  12

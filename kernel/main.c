@@ -10,6 +10,7 @@
  *                         no window, no CR3 switch on entry (kvm.h)
  * otherwise the Lua shell starts on COM1.
  */
+#include "ata.h"
 #include "bootmod.h"
 #include "buddy.h"
 #include "canary.h"
@@ -26,6 +27,7 @@
 #include "serial.h"
 #include "shell/shell.h"
 #include "stats.h"
+#include "swapslot.h"
 #include "timer.h"
 #include "trap.h"
 
@@ -57,6 +59,17 @@ static void mem_init(void)
 		copy_slot_pdx << 22);
 }
 
+/* The swap disk, if there is one, and its slot tables (docs/disk.md). */
+static void disk_start(void)
+{
+	if (disk_init() < 0)
+		return;
+	if (swap_init() < 0)
+		kprintf("swap: no heap for the slot tables (swap off)\n");
+	else
+		kprintf("swap: %u slots of 4 KiB\n", swap_slots_total());
+}
+
 void heap_corrupt(const char *why)
 {
 	panic("kernel heap: %s", why);
@@ -65,6 +78,11 @@ void heap_corrupt(const char *why)
 void buddy_corrupt(const char *why, uint32_t pa)
 {
 	panic("buddy allocator: %s (0x%08x)", why, pa);
+}
+
+void swap_corrupt(const char *why, int slot)
+{
+	panic("swap slots: %s (slot %d)", why, slot);
 }
 
 /* The value of key=... in the command line, copied into buf ("" if absent). */
@@ -127,6 +145,7 @@ void kmain(uint32_t magic, uint32_t mbi)
 		 kernel_gdt_desc.base);
 	announce("idle eip=0x%08x", (uint32_t)idle_resume);
 	mem_init();
+	disk_start();
 	canary_plant();
 	proc_init();
 	timer_init();

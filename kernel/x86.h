@@ -7,6 +7,9 @@
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory"); }
+/* rep insw/outsw: n 16-bit words between port and memory (ATA PIO data). */
+static inline void insw(uint16_t port, void *buf, uint32_t n) { __asm__ volatile("rep insw" : "+D"(buf), "+c"(n) : "d"(port) : "memory"); }
+static inline void outsw(uint16_t port, const void *buf, uint32_t n) { __asm__ volatile("rep outsw" : "+S"(buf), "+c"(n) : "d"(port) : "memory"); }
 
 static inline uint32_t rcr0(void) { uint32_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
 static inline uint32_t rcr2(void) { uint32_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }

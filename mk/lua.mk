@@ -90,7 +90,8 @@ SHELL_KERNEL_SYMS := kmalloc kfree krealloc kprintf panic serial_write serial_ge
 	curproc proctab proc_find proc_spawn proc_wait proc_kill irq_save irq_restore sleep_on \
 	kvm_phys_ok copyout as_setflags window_covers window_current window_move \
 	pg_walk pg_ranges pg_pageinfo pg_flag_names \
-	buddy_info b_malloc b_free b_split b_coalesce b_blocks
+	buddy_info b_malloc b_free b_split b_coalesce b_blocks \
+	disk_read disk_write disk_sectors swap_slots_free swap_slots_total
 .PHONY: shell-linkcheck
 shell-linkcheck: $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB)
 	@echo 'int snprintf, vsnprintf;' | $(CC) -m32 -fno-builtin -x c -c - -o $(BUILD)/shell/kernel-stub.o

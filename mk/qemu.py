@@ -27,8 +27,23 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RAM_MIB = 512       # as bochsrc: half becomes the kernel heap (docs/memory.md)
 
 
-def qemu_command(iso, serial):
-    return ["qemu-system-i386", "-m", str(RAM_MIB), "-cdrom", iso, "-display", "none",
+DISK = os.path.join(ROOT, "build", "disk.img")     # mk/disk.mk
+
+
+def drives(iso, disk):
+    """As in bochsrc: the CD-ROM on ata0 master (IDE index 0), the swap disk
+    on ata1 master (index 2; kernel/ata.c looks there).  snapshot=on keeps
+    the guest's writes in a temporary file, so every run starts from the
+    same empty image and runs never share one.  No image: no disk, and the
+    kernel says so and runs without swap."""
+    args = ["-drive", f"file={iso},if=ide,index=0,media=cdrom", "-boot", "d"]
+    if disk and os.path.exists(disk):
+        args += ["-drive", f"file={disk},if=ide,index=2,media=disk,format=raw,snapshot=on"]
+    return args
+
+
+def qemu_command(iso, serial, disk=DISK):
+    return ["qemu-system-i386", "-m", str(RAM_MIB), *drives(iso, disk), "-display", "none",
             "-serial", serial, "-no-reboot",
             "-device", "isa-debug-exit,iobase=0x501,iosize=2"]   # kernel/debugport.h EXIT_PORT
 

@@ -188,6 +188,7 @@ void lk_open(lua_State *L)
 	lk_open_emu(L);
 	lk_open_cap(L);
 	lk_open_ipc(L);
+	lk_open_disk(L);
 	lk_describe(L, "dofile", "dofile(name) -> the results of running scripts/lua/<name> from the ISO");
 	lk_describe(L, "loadfile", "loadfile(name [, mode [, env]]) -> that script compiled, as a function (or nil and why)");
 	lk_describe(L, "require", "require(name) -> the result of running <name>.lua once (kept in _LOADED)");

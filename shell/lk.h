@@ -54,5 +54,6 @@ void lk_open_buddy(lua_State *L);
 void lk_open_emu(lua_State *L);
 void lk_open_cap(lua_State *L);
 void lk_open_ipc(lua_State *L);
+void lk_open_disk(lua_State *L);
 
 #endif

@@ -14,12 +14,18 @@ Library use (system tests, benchmarks):
 
 CLI: runner.py --iso X [--log Y] [--timeout N] [--interactive]
 The exit code is Bochs's exit status (the guest's, via the exit port).
+
+Each run gets its own swap disk (bochsrc's $BOUNCE_DISK, docs/disk.md): a
+fresh sparse image the size of build/disk.img in a temporary directory,
+removed when the run closes, so runs in parallel never share one.  Pass
+disk=PATH to use (and keep) a given image instead.
 """
 
 import argparse
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,6 +37,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BOCHS = os.path.join(ROOT, "build", "bochs", "bochs")
 DEFAULT_BOCHSRC = os.path.join(ROOT, "bochsrc")
+DISK_TEMPLATE = os.path.join(ROOT, "build", "disk.img")   # mk/disk.mk sets its size
 CONNECT_TIMEOUT = 30     # seconds for Bochs to start and reach COM1
 QUIT_KEY = b"\x1d"       # Ctrl-] leaves an interactive session
 QUIT_TIMEOUT = 30        # seconds the kernel has to exit when asked to
@@ -59,8 +66,10 @@ class BochsError(RuntimeError):
 
 class Bochs:
     def __init__(self, iso, log=None, timeout=120, bochs=DEFAULT_BOCHS,
-                 bochsrc=DEFAULT_BOCHSRC, env=None):
+                 bochsrc=DEFAULT_BOCHSRC, env=None, disk=None):
         self.iso = kernel_iso(os.path.abspath(iso))
+        self.disk = os.path.abspath(disk) if disk else None
+        self._rundir = None
         self.log = os.path.abspath(log) if log else None
         self.timeout = timeout
         self.bochs = bochs
@@ -86,9 +95,27 @@ class Bochs:
 
     def start(self):
         for path, what in ((self.bochs, "Bochs binary (run `make bochs`)"),
-                           (self.iso, "ISO"), (self.bochsrc, "bochsrc")):
+                           (self.iso, "ISO"), (self.bochsrc, "bochsrc"),
+                           (self.disk or DISK_TEMPLATE, "disk image (run `make`)")):
             if not os.path.exists(path):
                 raise BochsError(f"{what} not found: {path}")
+        try:
+            self._start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _fresh_disk(self):
+        """This run's own disk: all zeros, as the template, and sparse, so
+        making it is instant whatever its size."""
+        self._rundir = tempfile.mkdtemp(prefix="bounce-run-")
+        self.disk = os.path.join(self._rundir, "disk.img")
+        with open(self.disk, "wb") as f:
+            f.truncate(os.path.getsize(DISK_TEMPLATE))
+
+    def _start(self):
+        if self.disk is None:
+            self._fresh_disk()
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
@@ -97,7 +124,8 @@ class Bochs:
 
         env = dict(os.environ)
         env.pop("BOUNCE_TRACE", None)
-        env.update(BOUNCE_ISO=self.iso, BOUNCE_SERIAL=f"127.0.0.1:{port}")
+        env.update(BOUNCE_ISO=self.iso, BOUNCE_SERIAL=f"127.0.0.1:{port}",
+                   BOUNCE_DISK=self.disk)
         if self.log:
             os.makedirs(os.path.dirname(self.log), exist_ok=True)
             env["BOUNCE_TRACE"] = self.log
@@ -200,6 +228,9 @@ class Bochs:
         if getattr(self, "_stderr", None):
             self._stderr.close()
             self._stderr = None
+        if self._rundir is not None:
+            shutil.rmtree(self._rundir, ignore_errors=True)
+            self._rundir = self.disk = None
 
     # -- talking to the guest ----------------------------------------------
 
