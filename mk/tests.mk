@@ -16,7 +16,7 @@ UNIT_KCHECK := $(patsubst kernel/%.c,$(UNIT)/kcheck/%.o,$(UNIT_KSRCS))
 UNIT_KFLAGS  = $(filter-out -MMD -MP,$(KERNEL_CFLAGS))
 
 .PHONY: unit-kcheck
-unit-test: $(UNIT_TESTS) unit-kcheck
+unit-test: $(UNIT_TESTS) unit-kcheck shell-linkcheck
 	@sh tests/unit/run.sh $(UNIT_TESTS)
 
 unit-kcheck: $(UNIT_KCHECK)
