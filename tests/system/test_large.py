@@ -7,7 +7,8 @@ and k.mm.pageinfo(pid) shows the translation pages fall from about 1,025
 to a handful; then (bounce layout) the shell chases that process's window
 across the space with k.window.move: each move into a large page splits
 it, the region the window left coalesces again, and the kernel announces
-both (@split / @coalesce) with no isolation FLAG in the run.
+both (@split / @coalesce) with no isolation FLAG in the run.  The teaching
+demo scripts/lua/large_pages.lua runs as `make script` runs it.
 
 4 GiB of distinct large pages do not fit in 512 MiB of RAM: large_fill
 gives 16 regions large pages of their own and makes the others large
@@ -17,6 +18,7 @@ range, so its "whole space" is smaller; the test prints both layouts'
 figures.
 """
 import pathlib
+import re
 import sys
 
 import pytest
@@ -30,6 +32,7 @@ from analysis.classify import analyze  # noqa: E402
 from shell.client import Shell  # noqa: E402
 from shell.runner import Bochs  # noqa: E402
 from tests.system.test_cap import HELPERS, results  # noqa: E402
+from tests.system.test_shell import make_script  # noqa: E402
 
 OUT = ROOT / "out" / "test_large"
 TIMEOUT = 900
@@ -155,3 +158,16 @@ def test_splits_and_coalesces_are_announced(run):
 def test_no_isolation_flag(run):
     report = check(analyze(str(run["log"])))
     assert report["ok"], text(report)
+
+
+def test_large_pages_script_shows_split_and_coalesce(tmp_path):
+    """scripts/lua/large_pages.lua, the teaching demo, run as `make script`
+    does: the region is one PS range, then three ranges around the parked
+    window in a page table, then one PS range again; both announced."""
+    code, out, log = make_script(ROOT / "scripts" / "lua" / "large_pages.lua", tmp_path)
+    assert code == 0, out
+    pdes = re.findall(r"pde 0x[0-9a-f]+ \((a 4 MiB page|a page table)\)", out)
+    assert pdes == ["a 4 MiB page", "a page table", "a 4 MiB page"], out
+    assert re.search(r"^0x80123000-0x80123fff -> 0x[0-9a-f]+ P W$", out, re.M), out
+    notes = [e.fields for e in read_events(log) if e.kind == "NOTE"]
+    assert [n["what"] for n in notes if number(n.get("va", "0")) == 0x80000000] == ["split", "coalesce"]
