@@ -171,3 +171,14 @@ def test_large_pages_script_shows_split_and_coalesce(tmp_path):
     assert re.search(r"^0x80123000-0x80123fff -> 0x[0-9a-f]+ P W$", out, re.M), out
     notes = [e.fields for e in read_events(log) if e.kind == "NOTE"]
     assert [n["what"] for n in notes if number(n.get("va", "0")) == 0x80000000] == ["split", "coalesce"]
+
+
+def test_large_loop_halves_the_page_table_reads():
+    """make bench's 64 MiB loop (analysis/tlb.py, user/bin/largeloop): with
+    large pages a walk reads one directory entry instead of two entries;
+    Bochs's 4 KiB-granular TLB misses as often (docs/performance.md)."""
+    from analysis import tlb
+    r = tlb.large_loop(str(ROOT / "build" / "bounce.iso"), str(ROOT / "build" / "bochs" / "bochs"))
+    small, large = r["small"], r["large"]
+    assert small["pt_reads"] > 1.9 * small["walks"] > 1.9 * 16000, r
+    assert large["pt_reads"] < 1.1 * large["walks"], r
