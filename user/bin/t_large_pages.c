@@ -4,7 +4,10 @@
  * checks the tags survive what splits and coalesces them: the window
  * moved into one and touched out again (bounce layout only: the shared
  * layout has no window), a partial unmap, a fork whose child writes, and
- * a large alias (map_frames with MAP_LARGE).  The kernel's @split and
+ * a large alias (map_frames with MAP_LARGE); and an order-10 capability
+ * block mapped at a 4 MiB-aligned address.  That a mapping is large shows
+ * where the window may go: it parks on a page of a large page, while a
+ * small page is EBUSY.  The kernel's @split and
  * @coalesce announcements and k.mm.pageinfo show the splits themselves
  * (tests/system/test_large.py); here only what the user can see counts.
  */
@@ -12,6 +15,7 @@
 
 #define A 0xC0000000u		/* two large pages; above the shared layout's kernel range */
 #define B 0xC1000000u		/* a large alias of A's first */
+#define C 0xC2000000u		/* an order-10 capability block */
 #define NTAG 2048u		/* A's pages */
 #define CHILD_WRITES 16
 
@@ -69,7 +73,26 @@ static void window_tests(void)
 	window(&w);
 	ok(w.va != inside, "the touch moved the window away (to %#x)", w.va);
 	ok(bad_tags(~0u) == 0, "every tag intact after the split and the coalesce");
-	ok(window_move(w0.va) == 0, "the window goes back to %#x", w0.va);
+	ok(window_move(A + 0x200000) == 0 && window_move(w0.va) == 0,
+	   "coalesced again: the window parks in it once more, then goes back to %#x", w0.va);
+}
+
+/* An order-10 block (the whole spawn quota) maps as one large page. */
+static void cap_tests(int shared)
+{
+	struct window_info w0;
+	int m = cap_alloc(0, 10);
+
+	window(&w0);
+	ok(m > 0 && cap_map(m, C, MAP_WRITE) == 0, "an order-10 block maps at %#x", C);
+	*page_at(C, 1000) = 0xCA9u;
+	if (shared)
+		skip("the shared layout has no window");
+	else
+		ok(window_move(C + VA_OF(3)) == 0 && window_move(w0.va) == 0,
+		   "the window may park in it: a large page");
+	ok(*page_at(C, 1000) == 0xCA9u && cap_unmap(m, C) == 0 && cap_close(m) == 0,
+	   "its data stayed; cap_unmap takes it off whole");
 }
 
 int main(void)
@@ -78,7 +101,7 @@ int main(void)
 	int shared = window(&w) == 0 && w.pages == 0, pid, status = -1;
 	uint32_t hole = 1024 + 7;
 
-	plan(22);
+	plan(26);
 	ok(map(A + PAGE_SIZE, 1024, MAP_LARGE | MAP_WRITE) == -EINVAL, "an unaligned large map is refused");
 	ok(map(A, 1000, MAP_LARGE | MAP_WRITE) == -EINVAL, "a large map of 1000 pages is refused");
 	ok(map(A, 1024, MAP_LARGE | MAP_LAZY) == -EINVAL, "large pages are never lazy");
@@ -97,6 +120,11 @@ int main(void)
 	}
 
 	ok(unmap(A + VA_OF(hole), 1) == 0, "unmap one page of the second large page");
+	if (shared)
+		skip("the shared layout has no window");
+	else
+		ok(window_move(A + VA_OF(1024 + 9)) == -EBUSY,
+		   "the split large page is small pages now: the window may not park there");
 	ok(map(A + VA_OF(hole), 1, MAP_WRITE) == 0 && *page_at(A, hole) == 0,
 	   "that page alone is free again: a new zeroed page maps there");
 	ok(bad_tags(hole) == 0, "the other 2047 tags are intact");
@@ -105,8 +133,9 @@ int main(void)
 	pid = fork();
 	if (pid == 0)
 		exit(child());
-	ok(pid > 0 && wait(pid, &status) == pid && status == 0,
-	   "the forked child saw its own writes and every other tag (status %#x)", status);
+	if (pid > 0 && wait(pid, &status) != pid)
+		status = -1;
+	ok(pid > 0 && status == 0, "the forked child saw its own writes and every other tag (status %#x)", status);
 	ok(bad_tags(~0u) == 0, "the parent's tags are untouched by the child's writes");
 	*page_at(A, 0) = 0xFEEDu;
 	ok(*page_at(A, 0) == 0xFEEDu && bad_tags(0) == 0, "the parent writes its large page after the fork");
@@ -117,5 +146,6 @@ int main(void)
 	ok(*page_at(A, 9) == 0xA11A5u && *page_at(B, 700) == tag_of(700), "the alias shows the same frames");
 	ok(unmap(A, NTAG) == 0 && unmap(B, 1024) == 0 && map(A, 1024, MAP_LARGE | MAP_WRITE) == 0,
 	   "unmap both whole; the space maps large again");
+	cap_tests(shared);
 	done();
 }
