@@ -71,6 +71,9 @@ for r = 1, 1023, %d do
   if w and w.large then R('move', va, k.window.move(va, pid), info(pid)) end
 end
 R('home', k.window.move(home, pid), info(pid))
+R('largeout', gone(pid))
+pid = filled('full')
+R('full', info(pid))
 """ % STEP
 
 END = """
@@ -109,7 +112,7 @@ def test_t_large_pages_passes(run):
 def test_translation_pages_fall_to_a_handful(run):
     [[small_t, small_4m, _]] = run["rows"]["small"]
     [[large_t, large_4m, _]] = run["rows"]["large"]
-    [[out]] = run["rows"]["largeout"]
+    out = run["rows"]["largeout"][0][0]
     print(f"{run['layout']}: translation pages {small_t} with 4 KiB pages, {large_t} with "
           f"{large_4m} large pages ({out.strip()})")
     assert int(small_4m) == 0
@@ -143,6 +146,21 @@ def test_window_chase_splits_and_coalesces(run):
         assert (int(t), int(m4), int(k4)) == (int(base_t) + 1, int(base_4m) - 1, int(base_4k) + 1023), va
     [[moved, t, m4, k4]] = run["rows"]["home"]
     assert moved == "true" and (t, m4, k4) == (base_t, base_4m, base_4k)
+
+
+def test_touches_in_a_full_space_park_the_window_in_large_pages(run):
+    """large_fill full: no free page left, so each touch of the window moves
+    it into the next large page; one region is split at any time."""
+    bounce_only(run)
+    [[base_t, _, _]] = run["rows"]["large"]
+    [[t, m4, k4]] = run["rows"]["full"]
+    out = run["rows"]["largeout"][-1][0]
+    m = re.search(r"\((\d+) regions refused\); (\d+) of (\d+) touches", out)
+    assert m, out
+    refused, hops, touches = map(int, m.groups())
+    assert refused == 0 and hops == touches, out
+    assert int(t) == int(base_t) + 1, (t, base_t)  # the window's old region is small pages now
+    assert int(k4) + 1024 * int(m4) == (1 << 20) - 1  # every page but the window's
 
 
 def test_splits_and_coalesces_are_announced(run):
