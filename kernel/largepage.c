@@ -66,14 +66,12 @@ static int region_free(struct as *as, uint32_t va)
 	return 1;
 }
 
-/* Install a large entry for frames the caller holds 1024 references to. */
-static int install(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
+/* A large entry in free region va for frames the caller holds 1024
+ * references to. */
+static void install(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
 {
-	if (!region_free(as, va))
-		return -EEXIST;
 	*pde_of(as, va) = pa | (pteflags & (PTE_W | PTE_COW)) | PTE_P | PTE_U | PTE_PS;
 	as->pages += 1024;
-	return 0;
 }
 
 int large_map_block(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
@@ -81,7 +79,8 @@ int large_map_block(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
 	if (!region_free(as, va))
 		return -EEXIST;
 	frames_ref(pa);
-	return install(as, va, pa, pteflags);
+	install(as, va, pa, pteflags);
+	return 0;
 }
 
 static int large_range_ok(uint32_t va, uint32_t npages)
