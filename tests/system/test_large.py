@@ -4,10 +4,12 @@ One boot of each layout's ISO: t_large_pages passes and gives back every
 page; user/bin/large_fill fills every free 4 MiB region of a process,
 first with 4 KiB reservations (a page table each), then with large pages,
 and k.mm.pageinfo(pid) shows the translation pages fall from about 1,025
-to a handful; then (bounce layout) the shell chases that process's window
+to a handful; k.mm.setmap on one page splits a large page and, set back,
+coalesces it; then (bounce layout) the shell chases that process's window
 across the space with k.window.move: each move into a large page splits
 it, the region the window left coalesces again, and the kernel announces
-both (@split / @coalesce) with no isolation FLAG in the run.  The teaching
+both (@split / @coalesce) with no isolation FLAG in the run; and in a space
+with no free page left, touches of the window park it in large pages.  The teaching
 demo scripts/lua/large_pages.lua runs as `make script` runs it.
 
 4 GiB of distinct large pages do not fit in 512 MiB of RAM: large_fill
@@ -61,6 +63,9 @@ R('small', info(pid))
 R('smallout', gone(pid))
 pid = filled('large')
 R('large', info(pid))
+local at = 0x80123000
+R('pcd', k.mm.setmap(at, at, {set = {'PCD'}}, pid), info(pid))
+R('nopcd', k.mm.setmap(at, at, {clr = {'PCD'}}, pid), info(pid))
 """
 
 CHASE = """
@@ -128,6 +133,16 @@ def test_translation_pages_fall_to_a_handful(run):
 def test_every_page_comes_back(run):
     [[before, after]] = run["rows"]["free"]
     assert before == after, f"{int(before) - int(after)} pages did not come back"
+
+
+def test_setmap_splits_and_coalesces(run):
+    """k.mm.setmap on one page of a large page splits it; setting the page
+    back like its neighbours makes the region whole, and setmap coalesces it."""
+    [[base_t, base_4m, _]] = run["rows"]["large"]
+    [[changed, t, m4, _]] = run["rows"]["pcd"]
+    assert changed == "1" and (int(t), int(m4)) == (int(base_t) + 1, int(base_4m) - 1)
+    [[changed, t, m4, _]] = run["rows"]["nopcd"]
+    assert changed == "1" and (t, m4) == (base_t, base_4m)
 
 
 def bounce_only(run):
