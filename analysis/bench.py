@@ -477,6 +477,9 @@ def main(argv=None):
     say("TLB experiment (tlbtouch N, both layouts)")
     res["tlb"] = {"bounce": tlb.sweep(args.shell_iso, args.bochs),
                   "shared": tlb.sweep(args.shared_shell_iso, args.bochs)}
+    say("large pages (largeloop small|large, both layouts)")
+    res["large_loop"] = {"bounce": tlb.large_loop(args.shell_iso, args.bochs),
+                         "shared": tlb.large_loop(args.shared_shell_iso, args.bochs)}
     res["targets"] = targets(res)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
@@ -490,6 +493,8 @@ def write_outputs(res, out):
     if res.get("tlb"):
         md += "\n" + tlb.markdown(res["tlb"])
         tlb.plot(res["tlb"], os.path.join(out, "tlb.png"))
+    if res.get("large_loop"):
+        md += "\n" + tlb.loop_markdown(res["large_loop"])
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write(md)
     plot(res, os.path.join(out, "instructions.png"))

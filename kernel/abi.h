@@ -79,6 +79,7 @@
 #define MAP_WRITE  0x1  /* writable (else read-only)                              */
 #define MAP_LAZY   0x2  /* reserve only: a zeroed page appears on first touch     */
 #define MAP_SKIP   0x4  /* leave pages that are already mapped alone (else EEXIST) */
+#define MAP_LARGE  0x8  /* 4 MiB pages: va 4 MiB-aligned, npages a multiple of 1024, eager (docs/memory.md) */
 
 /* SYS_map_frames shares frames: each new page gets the frame (and the
  * protection) of the source page; the source pages must be mapped. */

@@ -13,6 +13,7 @@
 #include "buddy.h"
 #include "cap.h"
 #include "heap.h"
+#include "largepage.h"
 #include "klib.h"
 #include "mmu.h"
 #include "proc.h"
@@ -153,6 +154,8 @@ int capmem_sys_map(uint32_t fd, uint32_t va, uint32_t flags)
 	struct as *as = curproc->as;
 	if (!as_range_ok(va, npages(m)))
 		return -EINVAL;
+	if (m->order >= 10 && !(va & (LARGE_PGSIZE - 1)))
+		return large_map_block(as, va, m->pa, (flags & MAP_WRITE) ? PTE_W : 0);
 	for (uint32_t i = 0; i < npages(m); i++) {
 		uint32_t pa = m->pa + i * PGSIZE;
 		page_ref(pa);
@@ -178,10 +181,8 @@ int capmem_sys_unmap(uint32_t fd, uint32_t va)
 	struct as *as = curproc->as;
 	if (!as_range_ok(va, npages(m)))
 		return -EINVAL;
-	for (uint32_t i = 0; i < npages(m); i++) {
-		uint32_t *pte = as_pte(as, va + i * PGSIZE, 0);
-		if (!pte || !(*pte & PTE_P) || PTE_ADDR(*pte) != m->pa + i * PGSIZE)
+	for (uint32_t i = 0; i < npages(m); i++)
+		if (large_frame(as, va + i * PGSIZE) != m->pa + i * PGSIZE)
 			return -EINVAL;
-	}
 	return as_unmap(as, va, npages(m));
 }

@@ -126,6 +126,7 @@ int copy_fault(struct trapframe *tf, uint32_t cr2)
 		return 0;
 	if (slot_as && PDX(cr2) == copy_slot_pdx &&
 	    as_fault(slot_as, slot_region + (cr2 - (copy_slot_pdx << 22)), tf->err | PFERR_U) == 0) {
+		*slot_entry() = ((uint32_t *)slot_as->pgdir)[PDX(slot_region)]; /* a large page may have been split */
 		invlpg(cr2);
 		return 1;
 	}

@@ -18,7 +18,7 @@ int free_page_find(uint32_t cr3, uint32_t start, pg_read32_fn read32, void *ctx,
 		uint32_t va = ((first + n) % SPACE_PAGES) << 12;
 		if (n == 0 || PTX(va) == 0)
 			pde = read32(PTE_ADDR(cr3) + PDX(va) * 4, ctx);
-		if (!(pde & PTE_P) || entry_free(read32(PTE_ADDR(pde) + PTX(va) * 4, ctx))) {
+		if (!(pde & PTE_P) || (!(pde & PTE_PS) && entry_free(read32(PTE_ADDR(pde) + PTX(va) * 4, ctx)))) {
 			*out = va;
 			return 0;
 		}

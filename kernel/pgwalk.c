@@ -126,15 +126,21 @@ void pg_pageinfo(uint32_t cr3, struct pg_info *out, pg_read32_fn read32, void *c
 		uint32_t pde = read32(FRAME(cr3) + i * 4, ctx);
 		if (!(pde & PG_P))
 			continue;
+		uint32_t user = (pde & PG_U) != 0;
 		out->pde_present++;
 		if (pde & PG_PS) {
 			out->pages_4m++;
+			out->user_4m += user;
 			continue;
 		}
 		out->pde_tables++;
 		out->translation_pages++;
-		for (uint32_t j = 0; j < 1024; j++)
-			out->pages_4k += (read32(FRAME(pde) + j * 4, ctx) & PG_P) != 0;
+		out->user_tables += user;
+		for (uint32_t j = 0; j < 1024; j++) {
+			uint32_t pte = read32(FRAME(pde) + j * 4, ctx);
+			out->pages_4k += (pte & PG_P) != 0;
+			out->user_4k += user && (pte & (PG_P | PG_U)) == (PG_P | PG_U);
+		}
 	}
 }
 

@@ -48,6 +48,9 @@ struct pg_info {
 	uint32_t pde_tables;            // ... of which point to page tables
 	uint32_t pages_4k, pages_4m;    // present leaf mappings of each size
 	uint32_t translation_pages;     // the directory plus its page tables
+	// The same for what a user directory entry (PG_U) leads to: a
+	// process's own part, without the kernel's entries it shares.
+	uint32_t user_4k, user_4m, user_tables;
 };
 void pg_pageinfo(uint32_t cr3, struct pg_info *out, pg_read32_fn read32, void *ctx);
 

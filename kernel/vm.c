@@ -15,6 +15,7 @@
 #include "kassert.h"
 #include "klib.h"
 #include "kvm.h"
+#include "largepage.h"
 #include "mmu.h"
 #include "window.h"
 #include "x86.h"
@@ -27,7 +28,7 @@ static int running_shared(struct as *as)
 }
 
 /* An entry of as changed or went away. */
-static void tlb_sync(struct as *as, uint32_t va)
+void tlb_sync(struct as *as, uint32_t va)
 {
 	if (running_shared(as))
 		invlpg(va);
@@ -88,6 +89,10 @@ static void as_free_tables(struct as *as)
 	for (int i = 0; i < 1024; i++) {
 		if ((pd[i] & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
 			continue; /* empty, or the kernel's (shared layout) */
+		if (pd[i] & PTE_PS) {
+			large_release(pd[i]);
+			continue;
+		}
 		uint32_t *pt = (uint32_t *)PTE_ADDR(pd[i]);
 		for (int j = 0; j < 1024; j++)
 			if ((pt[j] & (PTE_P | PTE_U)) == (PTE_P | PTE_U))
@@ -104,6 +109,8 @@ void as_put(struct as *as)
 		as_free_tables(as);
 		page_unref(as->pgdir);
 	}
+	if (as->win.covered & PTE_P)
+		page_unref(PTE_ADDR(as->win.covered)); /* the user's page the window parked on */
 	window_destroy(as);
 	kfree(as);
 }
@@ -111,6 +118,8 @@ void as_put(struct as *as)
 uint32_t *as_pte(struct as *as, uint32_t va, int create)
 {
 	uint32_t *pde = &pgdir_of(as)[PDX(va)];
+	if (large_at(as, va) && (!create || large_split(as, va) < 0))
+		return 0; /* a large page has no table, until split */
 	if ((*pde & (PTE_P | PTE_U)) == PTE_P)
 		return 0; /* the kernel's own entry (shared layout) */
 	if (!(*pde & PTE_P)) {
@@ -179,6 +188,8 @@ static int reserve_page(struct as *as, uint32_t va, int mapflags)
 
 static int map_one(struct as *as, uint32_t va, int mapflags)
 {
+	if (large_at(as, va))
+		return (mapflags & MAP_SKIP) ? 0 : -EEXIST;
 	if (mapflags & MAP_LAZY)
 		return reserve_page(as, va, mapflags);
 	if (user_owned(as_pte(as, va, 0)) || (window_covers(as, va, PGSIZE) && as->win.covered))
@@ -203,6 +214,8 @@ static int announce_mapped(struct as *as, uint32_t va, uint32_t n, int err)
 
 int as_map(struct as *as, uint32_t va, uint32_t npages, int mapflags)
 {
+	if (mapflags & MAP_LARGE)
+		return large_map(as, va, npages, mapflags); /* announces each large page */
 	if (!as_range_ok(va, npages) || (mapflags & ~(MAP_WRITE | MAP_LAZY | MAP_SKIP)))
 		return -EINVAL;
 	for (uint32_t i = 0; i < npages; i++) {
@@ -210,6 +223,7 @@ int as_map(struct as *as, uint32_t va, uint32_t npages, int mapflags)
 		if (err < 0)
 			return announce_mapped(as, va, i, err);
 	}
+	large_coalesce_range(as, va, va + (npages - 1) * PGSIZE); /* it may have filled a region */
 	return announce_mapped(as, va, npages, 0);
 }
 
@@ -237,6 +251,8 @@ static int break_cow(struct as *as, uint32_t va, uint32_t *pte)
  * aliases of it (docs/memory.md). */
 static uint32_t *alias_source(struct as *as, uint32_t va, int *err)
 {
+	if ((*err = large_split(as, va)) < 0)
+		return 0;
 	uint32_t *pte = as_pte(as, va, 0);
 	*err = -EFAULT;
 	if (!pte || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
@@ -248,6 +264,8 @@ static uint32_t *alias_source(struct as *as, uint32_t va, int *err)
 
 int as_map_frames(struct as *as, uint32_t va, uint32_t npages, uint32_t src, uint32_t nsrc, int mapflags)
 {
+	if (mapflags & MAP_LARGE)
+		return large_map_frames(as, va, npages, src, nsrc, mapflags);
 	if (!as_range_ok(va, npages) || !as_range_ok(src, nsrc) || (mapflags & ~MAP_SKIP))
 		return -EINVAL;
 	for (uint32_t i = 0; i < npages; i++) {
@@ -256,7 +274,7 @@ int as_map_frames(struct as *as, uint32_t va, uint32_t npages, uint32_t src, uin
 		if (!(source = alias_source(as, src + (i % nsrc) * PGSIZE, &err)))
 			return announce_mapped(as, va, i, err);
 		spte = *source;
-		if (user_owned(as_pte(as, dst, 0))) {
+		if (large_at(as, dst) || user_owned(as_pte(as, dst, 0))) {
 			if (mapflags & MAP_SKIP)
 				continue;
 			return announce_mapped(as, va, i, -EEXIST);
@@ -277,7 +295,18 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 		return -EINVAL;
 	for (uint32_t i = 0; i < npages; i++) {
 		uint32_t a = va + i * PGSIZE;
+		int whole = large_unmap(as, a, npages - i);
+		if (whole < 0)
+			return whole;
+		if (whole) {
+			i += whole - 1;
+			continue;
+		}
 		if (window_covers(as, a, PGSIZE)) {
+			if (as->win.covered & PTE_P) {
+				page_unref(PTE_ADDR(as->win.covered));
+				as->pages--;
+			}
 			as->win.covered = 0;
 			continue;
 		}
@@ -302,6 +331,8 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
  * what others see, or split aliases at the next fork. */
 int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr)
 {
+	if (large_split(as, va) < 0)
+		return -ENOMEM;
 	uint32_t *pte = as_pte(as, va, 0);
 	if (!pte || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
 		return -EFAULT;
@@ -323,6 +354,8 @@ int as_fault(struct as *as, uint32_t va, uint32_t err)
 {
 	if (window_covers(as, va, 1))
 		return window_relocate(as);
+	if (large_at(as, va))
+		return large_fault(as, va, err);
 	uint32_t *pte = as_pte(as, va, 0);
 	if (!pte)
 		return -EFAULT;
@@ -423,7 +456,11 @@ static int fork_table(struct as *parent, struct as *child, int pdx, struct alias
 	for (int i = 0; i < 1024; i++) {
 		uint32_t e = ppt[i];
 		if (window_covers(parent, PGADDR(pdx, i), 1)) {
-			child->win.covered = parent->win.covered; /* the child's own window sits there */
+			uint32_t parked = parent->win.covered; /* the child's own window sits there */
+			if ((parked & PTE_P) && !(parked = fork_entry(parent, &parent->win.covered, c)))
+				return -ENOMEM;
+			child->win.covered = parked;
+			child->pages += (parked & PTE_P) != 0;
 			continue;
 		}
 		if ((e & (PTE_P | PTE_U)) == (PTE_P | PTE_U)) {
@@ -445,7 +482,10 @@ struct as *as_fork(struct as *parent)
 	child->win.moves = parent->win.moves;
 	for (int pdx = 0; pdx < 1024; pdx++) {
 		uint32_t pde = pgdir_of(parent)[pdx];
-		if ((pde & (PTE_P | PTE_U)) == (PTE_P | PTE_U) && fork_table(parent, child, pdx, &copies) < 0) {
+		int r = 0;
+		if ((pde & (PTE_P | PTE_U)) == (PTE_P | PTE_U) && (r = large_fork(parent, child, pdx)) == 0)
+			r = fork_table(parent, child, pdx, &copies);
+		if (r < 0) {
 			as_put(child);
 			child = 0;
 			break;

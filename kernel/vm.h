@@ -35,5 +35,6 @@ int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr);
 #define AS_SETFLAGS (PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_A | PTE_D)
 int as_fault(struct as *as, uint32_t va, uint32_t err); /* 0: resolved, retry the access */
 int as_range_ok(uint32_t va, uint32_t npages);           /* aligned, non-empty, no wrap */
+void tlb_sync(struct as *as, uint32_t va);              /* an entry of as changed or went away */
 
 #endif

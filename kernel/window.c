@@ -13,6 +13,7 @@
 #include "freepage.h"
 #include "klib.h"
 #include "kvm.h"
+#include "largepage.h"
 #include "log.h"
 #include "mmu.h"
 #include "stats.h"
@@ -211,13 +212,14 @@ int window_move(struct as *as, uint32_t va)
 		return -EINVAL;
 	if (va == w->va)
 		return 0;
+	int park = large_at(as, va); /* the window may sit on a page of a large page (docs/memory.md) */
 	uint32_t *to = as_pte(as, va, 1);
 	if (!to)
 		return -ENOMEM;
-	if (*to & PTE_P)
+	if ((*to & PTE_P) && !park)
 		return -EBUSY;
 
-	uint32_t *from = as_pte(as, w->va, 0);
+	uint32_t old = w->va, *from = as_pte(as, old, 0);
 	*from = w->covered; /* give the user back what the window sat on */
 	w->covered = *to;
 	*to = w->pa | PTE_P | PTE_W;
@@ -227,6 +229,8 @@ int window_move(struct as *as, uint32_t va)
 	if (as == window_current)
 		window_activate(as);
 	window_announce(as);
+	if (PDX(old) != PDX(va))
+		large_coalesce(as, old);
 	return 0;
 }
 
@@ -243,7 +247,7 @@ static uint32_t read_phys32(uint32_t pa, void *ctx)
 int window_relocate(struct as *as)
 {
 	uint32_t start = as->win.va + 0x9E3779B9u * (as->win.moves + 1), va;
-	if (free_page_find(as->pgdir, start, read_phys32, 0, &va) < 0)
+	if (free_page_find(as->pgdir, start, read_phys32, 0, &va) < 0 && large_find(as, start, &va) < 0)
 		return -ENOMEM;
 	return window_move(as, va);
 }

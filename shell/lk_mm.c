@@ -13,6 +13,7 @@
 
 #include "copy.h"
 #include "kvm.h"
+#include "largepage.h"
 #include "lk.h"
 #include "lk_as.h"
 #include "lport.h"
@@ -154,6 +155,7 @@ static int setmap(lua_State *L)
 		if (va > 0xFFFFFFFFu - PGSIZE)
 			break;
 	}
+	large_coalesce_range(as, lo, hi); /* a protection made uniform again may make large pages whole */
 	lua_pushinteger(L, changed);
 	lua_pushinteger(L, refused);
 	return 2;
@@ -269,10 +271,11 @@ static int physwrite32(lua_State *L)
 	return 0;
 }
 
-/* Seed 002's wording of the figures. */
+/* Seed 002's wording of the figures; for a process also its own part
+ * (what its user entries lead to, without the kernel's shared entries). */
 static void print_pageinfo(struct as *as, const struct pg_info *info)
 {
-	char text[320];
+	char text[400];
 	snprintf(text, sizeof text,
 		 "page directory 0x%08x (%s)\n"
 		 "%u directory entries present, %u of them page tables\n"
@@ -281,6 +284,11 @@ static void print_pageinfo(struct as *as, const struct pg_info *info)
 		 (unsigned)lk_pgdir(as), as ? "process" : "kernel", (unsigned)info->pde_present,
 		 (unsigned)info->pde_tables, (unsigned)info->pages_4m, (unsigned)info->pages_4k,
 		 (unsigned)info->translation_pages);
+	lport_puts(text);
+	if (!as)
+		return;
+	snprintf(text, sizeof text, "the process's own: %u 4 MiB pages, %u 4 KiB pages, %u translation pages\n",
+		 (unsigned)info->user_4m, (unsigned)info->user_4k, (unsigned)(1 + info->user_tables));
 	lport_puts(text);
 }
 
@@ -291,13 +299,16 @@ static int pageinfo(lua_State *L)
 	pg_pageinfo(lk_pgdir(as), &info, phys_read32, NULL);
 	if (lk_verbose(L))
 		print_pageinfo(as, &info);
-	lua_createtable(L, 0, 6);
+	lua_createtable(L, 0, 9);
 	lk_setint(L, "pgdir", lk_pgdir(as));
 	lk_setint(L, "pde_present", info.pde_present);
 	lk_setint(L, "pde_tables", info.pde_tables);
 	lk_setint(L, "pages_4k", info.pages_4k);
 	lk_setint(L, "pages_4m", info.pages_4m);
 	lk_setint(L, "translation_pages", info.translation_pages);
+	lk_setint(L, "user_4k", info.user_4k);
+	lk_setint(L, "user_4m", info.user_4m);
+	lk_setint(L, "user_translation", 1 + info.user_tables);
 	return 1;
 }
 
@@ -306,7 +317,7 @@ static const struct kfunc mm_funcs[] = {
 	{ "showmaps", showmaps, "k.mm.showmaps(lo, hi [, pid]) -> list of {lo=, hi=, pa=, flags=, names=} (hi inclusive; also printed)" },
 	{ "setmap", setmap, "k.mm.setmap(lo, hi, {set={...}, clr={...}}, pid) -> pages changed, pages refused (W of a shared frame; flags W U PWT PCD A D, U never cleared)" },
 	{ "dumpmem", dumpmem, "k.mm.dumpmem(addr, len [, {phys=true | pid=n}]) -> the bytes" },
-	{ "pageinfo", pageinfo, "k.mm.pageinfo([pid]) -> {pgdir=, pde_present=, pde_tables=, pages_4k=, pages_4m=, translation_pages=}" },
+	{ "pageinfo", pageinfo, "k.mm.pageinfo([pid]) -> {pgdir=, pde_present=, pde_tables=, pages_4k=, pages_4m=, translation_pages=, user_4k=, user_4m=, user_translation=} (user_: what user entries lead to, the directory counted once)" },
 	{ "read32", read32, "k.mm.read32(va [, pid]) -> the 32-bit word at va" },
 	{ "write32", write32, "k.mm.write32(va, v [, pid]) -- store a 32-bit word at va" },
 	{ "physread32", physread32, "k.mm.physread32(pa) -> the 32-bit word at physical pa" },

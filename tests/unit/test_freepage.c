@@ -107,6 +107,18 @@ static void test_lazy_and_missing_tables_are_free(void)
 	CHECK_EQ(bad_reads, 0);
 }
 
+// A large page is taken whole: its frame holds data, not entries, even
+// when that data looks like free entries.
+static void test_large_pages_are_not_free(void)
+{
+	uint32_t va;
+	fill_space();
+	memset(mem[1 + PDX(0x30000000)], 0, 4096);   // zeros, as a fresh large page holds
+	mem[0][PDX(0x30000000)] |= PTE_PS;
+	CHECK_EQ(find(0x30000000, &va), -1);
+	CHECK_EQ(bad_reads, 0);
+}
+
 // The search goes upwards from the start: of two holes, the first one up.
 static void test_nearest_above_first(void)
 {
@@ -127,5 +139,6 @@ int main(void)
 	RUN(test_unaligned_start_counts_its_page);
 	RUN(test_lazy_and_missing_tables_are_free);
 	RUN(test_nearest_above_first);
+	RUN(test_large_pages_are_not_free);
 	return unit_finish();
 }

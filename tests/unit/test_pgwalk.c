@@ -152,6 +152,12 @@ static void test_pageinfo_hand_layout(void)
 	CHECK_EQ(info.pages_4m, 3);
 	CHECK_EQ(info.pages_4k, 9);
 	CHECK_EQ(info.translation_pages, 4);
+	CHECK_EQ(info.user_tables, 2);  // pd[5] denies user access
+	CHECK_EQ(info.user_4k, 6);      // t0[4], t0[5] lack U
+	CHECK_EQ(info.user_4m, 0);      // the 4 MiB pages are supervisor pages
+	mem[0][1] |= PG_U;
+	pg_pageinfo(CR3, &info, fake_read32, mem);
+	CHECK_EQ(info.user_4m, 1);
 	CHECK_EQ(bad_reads, 0);
 }
 

@@ -155,9 +155,9 @@ static int known_error(int nr, int r)
 			     IN(~(CAPS(SYS_cap_info) | CAPS(SYS_cap_close) | CAPS(SYS_ep_create)), nr);
 	case -EEXIST: return nr == SYS_map || nr == SYS_map_frames || nr == SYS_cap_map;
 	case -ENOMEM: return nr == SYS_map || nr == SYS_map_frames || nr == SYS_fork ||
-			     nr == SYS_thread ||
+			     nr == SYS_thread || nr == SYS_unmap || nr == SYS_window_move ||
 			     IN(CAPS(SYS_cap_alloc) | CAPS(SYS_cap_split) | CAPS(SYS_cap_map), nr);
-	case -EBUSY:  return nr == SYS_window_move ||
+	case -EBUSY:  return nr == SYS_window_move || nr == SYS_map_frames ||
 			     IN(CAPS(SYS_cap_split) | CAPS(SYS_cap_merge) | CAPS(SYS_cap_slab), nr);
 	case -ECHILD: return nr == SYS_wait;
 	case -ENOSYS: return nr == OTHER;
@@ -731,7 +731,9 @@ static void fuzz_map(int valid)
 
 	if (valid)
 		call(SYS_map, 1, page_in_play(), 1 + below(8), flags, 0, 0);
-	else if (call(SYS_map, 0, va, n, below(4) ? flags : rnd(), 0, 0) == 0)
+	else if (below(8) == 0 && call(SYS_map, 0, va & ~0x3FFFFFu, 1024, flags | MAP_LARGE, 0, 0) == 0)
+		remember(va & ~0x3FFFFFu, 1024); /* a large page: 4 MiB-aligned */
+	else if (call(SYS_map, 0, va, n, below(4) ? flags | (below(4) ? 0 : MAP_LARGE) : rnd(), 0, 0) == 0)
 		remember(va, n);
 }
 
@@ -744,7 +746,7 @@ static void fuzz_map_frames(int valid)
 		call(SYS_map_frames, 1, page_in_play(), 1 + below(8),
 		     BUF + below(4) * PAGE_SIZE, 1 + below(2), flags);
 	else if (call(SYS_map_frames, 0, va, n, some_word(), some_npages(),
-		      below(4) ? flags : rnd()) == 0)
+		      below(4) ? flags | (below(4) ? 0 : MAP_LARGE) : rnd()) == 0)
 		remember(va, n);
 }
 
