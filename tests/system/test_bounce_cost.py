@@ -4,7 +4,8 @@
 * The bench ISOs of both layouts, booted and read as `make bench` does
   (analysis/bench.py; instruction counts are deterministic): a bouncing null
   system call costs at most 1.25 x the shared one, a timer interrupt taken
-  in user mode at most 40 instructions more.
+  in user mode at most 40 instructions more, fork + exit + wait at most
+  1.15 x (the window's own page table and page are what is left).
 * The shell's k.emu counters around `nullcalls` (scripts/lua/measure.lua):
   with W outside everything the kernel maps (0xF0000000, where every window
   starts; 0x70000000) a crossing flushes the TLB only by its two CR3 loads;
@@ -57,6 +58,12 @@ def test_timer_from_user_within_40_of_shared(ops):
     b, s = ops["bounce"]["timer"]["instructions"], ops["shared"]["timer"]["instructions"]
     print(f"timer: bounce {b:.1f}, shared {s:.1f} instructions (+{b - s:.1f})")
     assert b <= s + 40, (b, s)
+
+
+def test_fork_exit_wait_within_15_percent_of_shared(ops):
+    b, s = ops["bounce"]["fork"]["instructions"], ops["shared"]["fork"]["instructions"]
+    print(f"fork: bounce {b:,.0f}, shared {s:,.0f} instructions ({b / s:.3f} x)")
+    assert b <= 1.15 * s, (b, s)
 
 
 # Per null call: TLB flushes beyond the CR3 loads (INVLPGs), and CR3 loads,
