@@ -37,6 +37,7 @@ static struct context *sched_ctx;
 static int next_pid = 1;
 static volatile int need_resched;
 static uint32_t kstack_peak_user;
+static uint32_t kstack_top; /* the running thread's (the shared layout's TSS.esp0) */
 
 void swtch(struct context **save, struct context *next);
 

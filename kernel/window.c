@@ -25,7 +25,7 @@ extern const uint32_t window_stub_offsets[49]; /* vectors 0..47, then 0x80 */
 /* The kernel's side of an entry (trapentry.S), %esp at W or at P. */
 void user_entry_w(void), user_entry_copy_w(void), user_entry_copy(void), user_exit_copy(void);
 
-uint32_t window_exit_sp, window_exit_alias, kstack_top, kstack_frame;
+uint32_t window_exit_sp, window_exit_alias, kstack_frame;
 struct as *window_current;
 /* The window whose transit table the kernel's directory holds while the
  * kernel runs (see transit_stays), or none. */

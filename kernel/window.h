@@ -50,9 +50,9 @@ static inline void window_check(struct as *as)
 void window_double_fault(struct as *as, struct trapframe *tf); /* the state it interrupted, into tf */
 
 /* Read by trapentry.S: %esp for the running address space's exit path
- * (its window frame, at W or P) and where that path starts; the running
- * thread's kernel stack, and the trap-frame slot at its top. */
-extern uint32_t window_exit_sp, window_exit_alias, kstack_top, kstack_frame;
+ * (its window frame, at W or P) and where that path starts; the trap-frame
+ * slot at the top of the running thread's kernel stack (proc.c). */
+extern uint32_t window_exit_sp, window_exit_alias, kstack_frame;
 extern struct as *window_current;
 
 #endif
