@@ -1,5 +1,5 @@
-/* asm.h — constants shared by the assembly files (checked against the C
- * structures with _Static_assert in trap.c and window.c). */
+/* asm.h — constants shared by the assembly files (desc.h defines the same
+ * names; trap.c includes both, so a value that differs does not compile). */
 #ifndef BOUNCE_ASM_H
 #define BOUNCE_ASM_H
 
@@ -10,14 +10,5 @@
  * refuses a busy TSS and marks the one it loads busy. */
 #define DESC_TYPE_BYTE 5
 #define TSS_BUSY 0x02
-
-/* struct trapframe offsets */
-#define TF_ECX 24
-#define TF_EAX 28
-#define TF_EIP 56
-#define TF_CS 60
-#define TF_EFLAGS 64
-#define TF_ESP 68
-#define TF_SS 72
 
 #endif

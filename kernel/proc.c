@@ -37,6 +37,7 @@ static struct context *sched_ctx;
 static int next_pid = 1;
 static volatile int need_resched;
 static uint32_t kstack_peak_user;
+static uint32_t kstack_top; /* the running thread's (the shared layout's TSS.esp0) */
 
 void swtch(struct context **save, struct context *next);
 
@@ -69,6 +70,23 @@ static void set_name(struct proc *p, const char *name)
 	p->name[i] = 0;
 }
 
+/* The trap-frame slot at the top of p's kernel stack. */
+static struct trapframe *kstack_tf(const struct proc *p)
+{
+	return (struct trapframe *)(p->kstack + p->kstack_size) - 1;
+}
+
+/* Where p's user frame lives while p is in the kernel: in its window if
+ * the window keeps it there (window_frame), else on the kernel stack. */
+static void user_frame_home(struct proc *p)
+{
+	struct trapframe *f = window_frame(p->as);
+	if (f) {
+		memset(f, 0, sizeof *f);
+		p->tf = f;
+	}
+}
+
 /* A slot with a kernel stack of size bytes; its context starts at first(). */
 static struct proc *proc_alloc(const char *name, void (*first)(void), uint32_t size)
 {
@@ -87,11 +105,9 @@ static struct proc *proc_alloc(const char *name, void (*first)(void), uint32_t s
 	set_name(p, name);
 	fpu_init_state(p->fpu);
 
-	uint32_t sp = p->kstack + size;
-	sp -= sizeof(struct trapframe);
-	p->tf = (struct trapframe *)sp;
+	p->tf = kstack_tf(p);
 	memset(p->tf, 0, sizeof *p->tf);
-	sp -= 4;
+	uint32_t sp = (uint32_t)p->tf - 4;
 	/* where first() returns to: out through the window, or (shared layout) a plain iret */
 	*(uint32_t *)sp = kernel_layout == LAYOUT_BOUNCE ? (uint32_t)user_exit : (uint32_t)trapret;
 	sp -= sizeof(struct context);
@@ -162,6 +178,7 @@ static void run(struct proc *p)
 	curproc = p;
 	p->state = P_RUNNING;
 	kstack_top = p->kstack + p->kstack_size;
+	kstack_frame = (uint32_t)kstack_tf(p);
 	announce_stack(p->kstack, kstack_top);
 	if (kernel_layout == LAYOUT_SHARED)
 		switch_shared(p);
@@ -336,6 +353,7 @@ struct proc *proc_spawn(const char *prog, int argc, const char *const *argv, int
 		goto fail;
 	p->as = as;
 	p->parent = curproc;
+	user_frame_home(p);
 	user_tf(p->tf, entry, sp);
 	announce("proc pid=%d cr3=0x%08x name=%s", p->pid, as->pgdir, p->name);
 	window_announce(as);
@@ -361,6 +379,7 @@ int proc_fork(void)
 		proc_free(p);
 		return -ENOMEM;
 	}
+	user_frame_home(p);
 	*p->tf = *parent->tf;
 	p->tf->eax = 0;
 	p->parent = parent;
@@ -391,6 +410,17 @@ int proc_thread(uint32_t entry, uint32_t stack_top, uint32_t arg)
 	p->parent = parent;
 	user_tf(p->tf, entry, stack_top - 8);
 	p->state = P_RUNNABLE;
+	if (parent->tf == window_frame(parent->as)) {
+		/* The window held the parent's frame; now its threads share the
+		 * window, so each one's frame goes to its kernel stack.  The
+		 * parent's goes there now, with this call's result: syscall()
+		 * stores it in the window's copy too, which no one reads. */
+		struct trapframe *tf = kstack_tf(parent);
+		*tf = *parent->tf;
+		tf->eax = p->pid;
+		parent->tf = tf;
+		window_frames_to_kstack(parent->as);
+	}
 	return p->pid;
 }
 

@@ -23,11 +23,8 @@
 #include "window.h"
 #include "x86.h"
 
-_Static_assert(__builtin_offsetof(struct trapframe, ecx) == TF_ECX, "trapframe layout");
-_Static_assert(__builtin_offsetof(struct trapframe, eax) == TF_EAX, "trapframe layout");
-_Static_assert(__builtin_offsetof(struct trapframe, eip) == TF_EIP, "trapframe layout");
-_Static_assert(__builtin_offsetof(struct trapframe, esp) == TF_ESP, "trapframe layout");
-_Static_assert(__builtin_offsetof(struct trapframe, ss) == TF_SS, "trapframe layout");
+_Static_assert(sizeof(struct trapframe) == WIN_TF_SIZE, "the window builds a whole trap frame");
+
 
 static const char *const exc_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",

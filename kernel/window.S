@@ -5,13 +5,20 @@
  * on the window's entry stack (TSS.esp0).  The way home:
  *
  *   stub:     push the vector (and a zero error code), jump to w_common
- *   w_common: load the kernel CR3.  The kernel directory's entry for W has
- *             been pointed at a "transit" table that maps W to this very
- *             page, so the next instruction is found.
- *             Hop to w_entry2 through the page's 1:1 alias P.
- *   w_entry2: give the kernel directory its own entry for W back, flush W
- *             and the page that entry was written through, load the
- *             kernel's GDT and IDT, and jump to user_entry.
+ *   w_common: push the rest of a trap frame (segments, pushal), load the
+ *             kernel CR3 and the kernel's GDT and IDT.  The kernel
+ *             directory's entry for W's region holds a "transit" table
+ *             that maps W to this very page, so the next instruction is
+ *             found.  Then one of two ways (docs/window.md, "The bounce"):
+ *   - W outside everything the kernel maps: the transit table stays in
+ *     the kernel's directory while this address space is the running one
+ *     (window.c), so nothing is left to undo: jump to the kernel
+ *     (user_entry_w, trapentry.S).
+ *   - W in a region the kernel maps: hop to w_entry2 through the page's
+ *     1:1 alias P, give the kernel directory its own entry for W back,
+ *     flush W and the page that entry was written through, and jump to
+ *     the kernel (user_entry).
+ * The trap frame stays where it was built; the kernel finds it at P.
  *
  * A double fault in user mode takes the same way: the window's IDT sends
  * it to the double-fault task (WIN_DFTSS), which starts at vector 8's stub
@@ -19,12 +26,13 @@
  * pushed the error code %esp is where every entry has it.  There is one
  * crossing, whatever came in.
  *
- * The way back (user_exit jumps to w_exit1 at P) runs the same steps in
- * reverse, loads TR with the window's TSS, and ends in iret.  Every data
- * reference is %esp-relative: %esp is W + WIN_FRAME or P + WIN_FRAME at
- * each step, so the code needs no relocation when the window moves.
- * Memory operands through other registers carry %ss: the user may have
- * left any selector in %ds.
+ * The way back runs the same steps in reverse: w_exit1 (at P, only when W
+ * lies in a region the kernel maps) puts the transit table in, and
+ * w_exit2 (at W) loads the window's tables and TR, the user's CR3, the
+ * registers, and irets.  Every data reference is %esp-relative: %esp is
+ * W + WIN_FRAME or P + WIN_FRAME at each step, so the code needs no
+ * relocation when the window moves.  Memory operands through other
+ * registers carry %ss: the user may have left any selector in %ds.
  */
 #include "asm.h"
 #include "window_layout.h"
@@ -54,11 +62,16 @@ wstub_\vec:
 	WSTUB 128
 
 w_common:
-	push %eax
-	push %ecx
+	push %ds
+	push %es
+	push %fs
+	push %gs
+	pushal
 	mov D(WD_KCR3), %eax /* (a double fault's task switch has loaded it already) */
 	mov %eax, %cr3
-	jmp *D(WD_TO_ALIAS)
+	lgdt D(WD_KGDT)
+	lidt D(WD_KIDT)
+	jmp *D(WD_TO_ALIAS) /* user_entry_w, or P + w_entry2 */
 
 window_tpl_entry2:
 	add D(WD_DELTA), %esp
@@ -68,8 +81,6 @@ window_tpl_entry2:
 	invlpg %ss:(%ecx) /* an alias of the directory if the transit table made one */
 	mov D(WD_WVA), %eax
 	invlpg %ss:(%eax)
-	lgdt D(WD_KGDT)
-	lidt D(WD_KIDT)
 	jmp *D(WD_KENTRY)
 
 window_tpl_exit1:
@@ -80,19 +91,22 @@ window_tpl_exit1:
 	mov %eax, %ss:(%ecx)
 	mov D(WD_WVA), %eax
 	invlpg %ss:(%eax)
+	sub D(WD_DELTA), %esp
+	jmp *D(WD_TO_WINDOW)
+
+window_tpl_exit2:
 	lgdt D(WD_WGDT)
 	lidt D(WD_WIDT)
 	andb $~TSS_BUSY, PG(WIN_GDT + SEL_TSS + DESC_TYPE_BYTE)
 	mov $SEL_TSS, %ax
 	ltr %ax /* TR names the window's TSS only while the window is mapped at W */
-	sub D(WD_DELTA), %esp
-	jmp *D(WD_TO_WINDOW)
-
-window_tpl_exit2:
 	mov D(WD_UCR3), %eax
 	mov %eax, %cr3
-	pop %ecx
-	pop %eax
+	popal
+	pop %gs
+	pop %fs
+	pop %es
+	pop %ds
 	add $8, %esp
 	iret
 

@@ -23,15 +23,20 @@
 extern const char window_tpl_start[], window_tpl_end[];
 extern const char window_tpl_entry2[], window_tpl_exit1[], window_tpl_exit2[];
 extern const uint32_t window_stub_offsets[49]; /* vectors 0..47, then 0x80 */
+/* The kernel's side of an entry (trapentry.S), %esp at W or at P. */
+void user_entry_w(void), user_entry_copy_w(void), user_entry_copy(void), user_exit_copy(void);
 
-uint32_t window_frame_alias, window_exit_alias, kstack_top;
+uint32_t window_exit_sp, window_exit_alias, kstack_frame;
 struct as *window_current;
+/* The window whose transit table the kernel's directory holds while the
+ * kernel runs (see transit_stays), or none. */
+static struct window *transit_left;
 
 struct window_data {
 	uint32_t kcr3, ucr3, to_alias, to_window, delta, pde_slot, transit_pde, saved_pde;
 	uint32_t wva, kentry;
 	struct { uint16_t pad; struct dtr d; } __attribute__((packed)) kgdt, kidt, wgdt, widt;
-	uint32_t pde_slot_t;
+	uint32_t pde_slot_t, exit;
 };
 
 _Static_assert(__builtin_offsetof(struct window_data, to_alias) == WD_TO_ALIAS, "layout");
@@ -39,14 +44,15 @@ _Static_assert(__builtin_offsetof(struct window_data, kentry) == WD_KENTRY, "lay
 _Static_assert(__builtin_offsetof(struct window_data, kgdt) + 2 == WD_KGDT, "layout");
 _Static_assert(__builtin_offsetof(struct window_data, widt) + 2 == WD_WIDT, "layout");
 _Static_assert(__builtin_offsetof(struct window_data, pde_slot_t) == WD_PDE_SLOT_T, "layout");
+_Static_assert(__builtin_offsetof(struct window_data, exit) == WD_EXIT, "layout");
 _Static_assert(sizeof(struct window_data) == WD_SIZE, "layout");
 _Static_assert(WIN_DATA + WD_SIZE <= WIN_CODE, "window data overlaps the code");
 _Static_assert(WIN_IDT + NIDT * 8 <= WIN_GDT, "IDT overlaps the GDT");
 _Static_assert(WIN_GDT + GDT_ENTRIES * 8 <= WIN_TSS, "GDT overlaps the TSS");
 _Static_assert(WIN_TSS + sizeof(struct tss) <= WIN_DFTSS && WIN_DFTSS + sizeof(struct tss) <= WIN_DATA, "TSSs");
 _Static_assert(WIN_CODE_END <= WIN_FRAME, "the entry stack overlaps the code");
-/* The double fault's error code, stub 8's vector, w_common's eax and ecx. */
-_Static_assert(WIN_DF_ESP - 4 - 4 - 8 == WIN_FRAME, "a double fault reaches w_common with another %esp");
+/* The double fault's error code, stub 8's vector, w_common's segments and pushal. */
+_Static_assert(WIN_DF_ESP - 4 - 4 - 16 - 32 == WIN_FRAME, "a double fault reaches w_common with another %esp");
 
 #define TPL_OFF(sym) ((uint32_t)((sym) - window_tpl_start))
 
@@ -89,6 +95,56 @@ static uint32_t transit_build(struct window *w, uint32_t va)
 	return slot;
 }
 
+/* W lies outside everything the kernel maps (RAM, the copy slot, the
+ * kernel stacks: kvm.c), so the kernel's directory has no entry of its
+ * own for W's region.  The transit table then need not make way for it
+ * on each entry: it stays there while the address space is the running
+ * one, and the crossing skips the entry's swap and its two invlpg. */
+static int transit_stays(uint32_t va)
+{
+	return va >= kvm_end();
+}
+
+/* Take the transit table left in the kernel's directory out again (the
+ * entry was empty), and the one translation it may have cached. */
+static void transit_lift(void)
+{
+	if (!transit_left)
+		return;
+	kernel_pgdir[PDX(transit_left->va)] = 0;
+	invlpg(transit_left->va);
+	transit_left = 0;
+}
+
+static void transit_leave(struct window *w)
+{
+	if (transit_left == w)
+		return;
+	transit_lift();
+	kernel_pgdir[PDX(w->va)] = w->transit | PTE_P | PTE_W;
+	transit_left = w;
+}
+
+/* Which way the crossing goes (window.S): straight through when the
+ * transit table stays, through the alias P when it must make way; the
+ * frame left in the window or moved to the thread's kernel stack. */
+static void window_paths(struct window *w)
+{
+	struct window_data *d = wdata(w);
+	uint32_t entry2 = w->pa + WIN_CODE + TPL_OFF(window_tpl_entry2);
+	uint32_t exit2 = w->va + WIN_CODE + TPL_OFF(window_tpl_exit2);
+
+	d->kentry = (uint32_t)(w->kstack_frames ? user_entry_copy : user_entry);
+	if (transit_stays(w->va)) {
+		d->to_alias = (uint32_t)(w->kstack_frames ? user_entry_copy_w : user_entry_w);
+		d->exit = exit2;
+	} else {
+		d->to_alias = entry2;
+		d->exit = w->pa + WIN_CODE + TPL_OFF(window_tpl_exit1);
+	}
+	d->to_window = exit2;
+}
+
 /* Everything in the window that names W (window_fill set the rest). */
 static void window_place(struct as *as, uint32_t va)
 {
@@ -108,13 +164,13 @@ static void window_place(struct as *as, uint32_t va)
 	wtss(w, WIN_DFTSS)->esp = va + WIN_DF_ESP;
 
 	d->pde_slot_t = transit_build(w, va);
-	d->to_window = va + WIN_CODE + TPL_OFF(window_tpl_exit2);
 	d->delta = w->pa - va;
 	d->pde_slot = (uint32_t)&kernel_pgdir[PDX(va)];
 	d->wva = va;
 	d->wgdt.d = (struct dtr){ GDT_ENTRIES * 8 - 1, va + WIN_GDT };
 	d->widt.d = (struct dtr){ NIDT * 8 - 1, va + WIN_IDT };
 	w->va = va;
+	window_paths(w);
 }
 
 /* What does not depend on W: the code, the kernel's side, the DF task. */
@@ -145,9 +201,7 @@ static void window_fill(struct as *as)
 
 	d->kcr3 = (uint32_t)kernel_pgdir;
 	d->ucr3 = as->pgdir;
-	d->to_alias = w->pa + WIN_CODE + TPL_OFF(window_tpl_entry2);
 	d->transit_pde = w->transit | PTE_P | PTE_W;
-	d->kentry = (uint32_t)user_entry;
 	d->kgdt.d = kernel_gdt_desc;
 	d->kidt.d = kernel_idt_desc;
 }
@@ -196,6 +250,8 @@ void window_destroy(struct as *as)
 	struct window *w = &as->win;
 	if (window_current == as)
 		window_current = 0;
+	if (transit_left == w)
+		transit_lift(); /* before its table is freed */
 	if (w->pa)
 		page_unref(w->pa);
 	if (w->transit)
@@ -223,6 +279,8 @@ int window_move(struct as *as, uint32_t va)
 	*from = w->covered; /* give the user back what the window sat on */
 	w->covered = *to;
 	*to = w->pa | PTE_P | PTE_W;
+	if (transit_left == w)
+		transit_lift(); /* its table is about to change */
 	window_place(as, va);
 	w->moves++;
 	kstats.window_moves++;
@@ -256,8 +314,32 @@ void window_activate(struct as *as)
 {
 	struct window *w = &as->win;
 	window_current = as;
-	window_frame_alias = w->pa + WIN_FRAME;
-	window_exit_alias = w->pa + WIN_CODE + TPL_OFF(window_tpl_exit1);
+	if (transit_stays(w->va)) {
+		transit_leave(w);
+		window_exit_sp = w->va + WIN_FRAME;
+	} else {
+		transit_lift();
+		window_exit_sp = w->pa + WIN_FRAME;
+	}
+	window_exit_alias = w->kstack_frames ? (uint32_t)user_exit_copy : wdata(w)->exit;
+}
+
+struct trapframe *window_frame(struct as *as)
+{
+	struct window *w = &as->win;
+	return w->pa && !w->kstack_frames ? (struct trapframe *)(w->pa + WIN_FRAME) : 0;
+}
+
+/* One entry stack cannot hold the frames of several threads in the
+ * kernel at once: from now on each entry moves its frame to the
+ * thread's kernel stack, and each exit brings it back. */
+void window_frames_to_kstack(struct as *as)
+{
+	struct window *w = &as->win;
+	w->kstack_frames = 1;
+	window_paths(w);
+	if (as == window_current)
+		window_activate(as);
 }
 
 /* A double fault in user mode came in through the window's double-fault

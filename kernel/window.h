@@ -23,6 +23,7 @@ struct window {
 	int ntransit;
 	uint32_t moves;
 	uint32_t covered;  /* the user's PTE the window sits on (0 or a lazy reservation) */
+	int kstack_frames; /* entries move the frame to the thread's kernel stack (threads) */
 };
 
 struct as;
@@ -32,6 +33,11 @@ int window_move(struct as *as, uint32_t va);  /* 0, -EINVAL (unaligned) or -EBUS
 int window_relocate(struct as *as);           /* to a free page the kernel picks; -ENOMEM if none */
 int window_covers(const struct as *as, uint32_t va, uint32_t len);
 void window_activate(struct as *as);          /* the scheduler is about to run a thread of as */
+struct trapframe;
+/* Where an entry leaves the trap frame (P + WIN_FRAME), or 0 if it moves
+ * it to the thread's kernel stack instead (or there is no window). */
+struct trapframe *window_frame(struct as *as);
+void window_frames_to_kstack(struct as *as);  /* as gets a second thread */
 void window_announce(const struct as *as);
 void window_check_invariants(struct as *as);  /* window_check.c */
 /* Debug build: the window's invariants hold.  Nothing at all otherwise:
@@ -41,12 +47,12 @@ static inline void window_check(struct as *as)
 	if (KDEBUG_ON)
 		window_check_invariants(as);
 }
-struct trapframe;
 void window_double_fault(struct as *as, struct trapframe *tf); /* the state it interrupted, into tf */
 
-/* Read by trapentry.S: the running address space's window frame (through
- * its 1:1 alias) and the exit path in it; the running thread's kernel stack. */
-extern uint32_t window_frame_alias, window_exit_alias, kstack_top;
+/* Read by trapentry.S: %esp for the running address space's exit path
+ * (its window frame, at W or P) and where that path starts; the trap-frame
+ * slot at the top of the running thread's kernel stack (proc.c). */
+extern uint32_t window_exit_sp, window_exit_alias, kstack_frame;
 extern struct as *window_current;
 
 #endif

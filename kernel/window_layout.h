@@ -28,9 +28,11 @@
 #define WIN_STACK 0x1000
 /* What the CPU pushes on the entry stack: ss esp eflags cs eip err. */
 #define WIN_CPU_FRAME 24
-/* %esp while the trampoline runs: below the CPU's frame, the stub's vector
- * and the two registers it saves (ecx eax). */
-#define WIN_FRAME (WIN_STACK - WIN_CPU_FRAME - 12)
+/* A whole trap frame (struct trapframe): the CPU's part, the stub's
+ * vector, then w_common's ds es fs gs and pushal. */
+#define WIN_TF_SIZE 76
+/* %esp while the trampoline runs: at the trap frame it has built. */
+#define WIN_FRAME (WIN_STACK - WIN_TF_SIZE)
 /* The double-fault task's initial %esp: the CPU pushes the error code
  * into the err slot of an entry frame, so the DF joins the entry path
  * through its stub with %esp where every entry has it (window.S). */
@@ -52,6 +54,7 @@
 #define WD_WGDT 58
 #define WD_WIDT 66
 #define WD_PDE_SLOT_T 72   /* the same kernel PDE, as seen while the transit table is in place */
-#define WD_SIZE 76
+#define WD_EXIT 76         /* where the way out starts: P + w_exit1, or W + w_exit2 (window.c) */
+#define WD_SIZE 80
 
 #endif

@@ -196,14 +196,15 @@ def test_no_isolation_flag(run):
 def test_large_pages_script_shows_split_and_coalesce(tmp_path):
     """scripts/lua/large_pages.lua, the teaching demo, run as `make script`
     does: the region is one PS range, then three ranges around the parked
-    window in a page table, then one PS range again; both announced."""
+    window in a page table, then one PS range again; the map, the split
+    and the coalesce announced in that order."""
     code, out, log = make_script(ROOT / "scripts" / "lua" / "large_pages.lua", tmp_path)
     assert code == 0, out
     pdes = re.findall(r"pde 0x[0-9a-f]+ \((a 4 MiB page|a page table)\)", out)
     assert pdes == ["a 4 MiB page", "a page table", "a 4 MiB page"], out
     assert re.search(r"^0x80123000-0x80123fff -> 0x[0-9a-f]+ P W$", out, re.M), out
     notes = [e.fields for e in read_events(log) if e.kind == "NOTE"]
-    assert [n["what"] for n in notes if number(n.get("va", "0")) == 0x80000000] == ["split", "coalesce"]
+    assert [n["what"] for n in notes if number(n.get("va", "0")) == 0x80000000] == ["map", "split", "coalesce"]
 
 
 def test_large_loop_halves_the_page_table_reads():
