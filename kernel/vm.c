@@ -15,6 +15,7 @@
 #include "klib.h"
 #include "kvm.h"
 #include "mmu.h"
+#include "pager.h"
 #include "window.h"
 #include "x86.h"
 
@@ -26,15 +27,16 @@ static int running_shared(struct as *as)
 }
 
 /* An entry of as changed or went away. */
-static void tlb_sync(struct as *as, uint32_t va)
+void as_tlb_sync(struct as *as, uint32_t va)
 {
 	if (running_shared(as))
 		invlpg(va);
 }
 
+/* Frames for user pages and tables page others out when none is free. */
 static uint32_t zeroed_page(void)
 {
-	uint32_t pa = page_alloc();
+	uint32_t pa = pager_page_alloc();
 	if (pa)
 		memset((void *)pa, 0, PGSIZE);
 	return pa;
@@ -91,8 +93,11 @@ static void as_free_tables(struct as *as)
 		for (int j = 0; j < 1024; j++)
 			if ((pt[j] & (PTE_P | PTE_U)) == (PTE_P | PTE_U))
 				page_unref(PTE_ADDR(pt[j]));
+			else
+				pager_drop(pt[j]);
 		page_unref(PTE_ADDR(pd[i]));
 	}
+	pager_drop(as->win.covered);
 }
 
 void as_put(struct as *as)
@@ -138,7 +143,7 @@ int as_map_page(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
 	uint32_t *pte = pte_for_mapping(as, va, &err);
 	if (!pte)
 		return err;
-	if (*pte & PTE_P)
+	if (*pte & (PTE_P | PTE_SWAP))
 		return -EEXIST;
 	KASSERT(page_refcount(pa) > 0); /* never map a free frame: the caller holds a reference */
 	*pte = pa | pteflags | PTE_P | PTE_U;
@@ -146,10 +151,10 @@ int as_map_page(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
 	return 0;
 }
 
-/* The user has this page: present, or reserved for a lazy fill. */
+/* The user has this page: present, paged out, or reserved for a lazy fill. */
 static int user_owned(const uint32_t *pte)
 {
-	return pte && (((*pte & (PTE_P | PTE_U)) == (PTE_P | PTE_U)) || (*pte & PTE_LAZY));
+	return pte && (((*pte & (PTE_P | PTE_U)) == (PTE_P | PTE_U)) || pte_swapped(*pte) || (*pte & PTE_LAZY));
 }
 
 static uint32_t pte_flags(int mapflags)
@@ -162,8 +167,8 @@ static uint32_t pte_flags(int mapflags)
 static int reserve_page(struct as *as, uint32_t va, int mapflags)
 {
 	if (window_covers(as, va, PGSIZE)) {
-		if (as->win.covered && !(mapflags & MAP_SKIP))
-			return -EEXIST;
+		if (as->win.covered)
+			return (mapflags & MAP_SKIP) ? 0 : -EEXIST;
 		as->win.covered = PTE_LAZY | pte_flags(mapflags);
 		return 0;
 	}
@@ -208,7 +213,9 @@ static int break_cow(struct as *as, uint32_t va, uint32_t *pte)
 {
 	uint32_t old = PTE_ADDR(*pte);
 	if (page_refcount(old) > 1) {
-		uint32_t pa = page_alloc();
+		pager_pin(as, va); /* a copy-on-write page is a victim, but not this one */
+		uint32_t pa = pager_page_alloc();
+		pager_unpin();
 		if (!pa)
 			return -ENOMEM;
 		memcpy((void *)pa, (void *)old, PGSIZE);
@@ -217,7 +224,7 @@ static int break_cow(struct as *as, uint32_t va, uint32_t *pte)
 		*pte = pa | (*pte & 0xFFF);
 	}
 	*pte = (*pte | PTE_W) & ~PTE_COW;
-	tlb_sync(as, va);
+	as_tlb_sync(as, va);
 	return 0;
 }
 
@@ -229,6 +236,8 @@ static uint32_t *alias_source(struct as *as, uint32_t va, int *err)
 {
 	uint32_t *pte = as_pte(as, va, 0);
 	*err = -EFAULT;
+	if (pte && pte_swapped(*pte) && (*err = pager_page_in(as, va, pte)) < 0)
+		return 0;
 	if (!pte || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
 		return 0;
 	if ((*pte & PTE_COW) && (*err = break_cow(as, va, pte)) < 0)
@@ -265,9 +274,11 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 {
 	if (!as_range_ok(va, npages))
 		return -EINVAL;
+	as->win.full = 0; /* a page is free again for the window */
 	for (uint32_t i = 0; i < npages; i++) {
 		uint32_t a = va + i * PGSIZE;
 		if (window_covers(as, a, PGSIZE)) {
+			pager_drop(as->win.covered);
 			as->win.covered = 0;
 			continue;
 		}
@@ -278,8 +289,9 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 			page_unref(PTE_ADDR(*pte));
 			as->pages--;
 		}
+		pager_drop(*pte);
 		*pte = 0;
-		tlb_sync(as, a);
+		as_tlb_sync(as, a);
 	}
 	return 0;
 }
@@ -304,7 +316,7 @@ int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr)
 		e = (e & ~(PTE_W | PTE_COW)) | (now_w ? PTE_W : 0);
 	}
 	*pte = e;
-	tlb_sync(as, va);
+	as_tlb_sync(as, va);
 	return 0;
 }
 
@@ -319,10 +331,12 @@ int as_fault(struct as *as, uint32_t va, uint32_t err)
 		uint32_t pa = zeroed_page();
 		if (!pa)
 			return -ENOMEM;
-		*pte = pa | (*pte & PTE_W) | PTE_P | PTE_U;
+		*pte = pa | (*pte & PTE_W) | PTE_A | PTE_P | PTE_U; /* A: the retry needs it */
 		as->pages++;
 		return 0;
 	}
+	if (pte_swapped(*pte))
+		return pager_page_in(as, va, pte);
 	if ((*pte & PTE_P) && (err & PFERR_W) && (*pte & PTE_COW))
 		return break_cow(as, va, pte);
 	return -EFAULT;
@@ -367,7 +381,7 @@ static uint32_t alias_copy(struct alias_copies *c, const struct as *parent, uint
 		if (s[0] == frame)
 			return s[1];
 		if (s[0] == 0) {
-			if (!(s[1] = page_alloc()))
+			if (!(s[1] = pager_page_alloc()))
 				return 0;
 			memcpy((void *)s[1], (void *)frame, PGSIZE);
 			s[0] = frame;
@@ -412,6 +426,8 @@ static int fork_table(struct as *parent, struct as *child, int pdx, struct alias
 	for (int i = 0; i < 1024; i++) {
 		uint32_t e = ppt[i];
 		if (window_covers(parent, PGADDR(pdx, i), 1)) {
+			if (pager_share(parent->win.covered) < 0)
+				return -ENOMEM;
 			child->win.covered = parent->win.covered; /* the child's own window sits there */
 			continue;
 		}
@@ -419,6 +435,8 @@ static int fork_table(struct as *parent, struct as *child, int pdx, struct alias
 			if (!(e = fork_entry(parent, &ppt[i], c)))
 				return -ENOMEM;
 			child->pages++;
+		} else if (pager_share(e) < 0) {
+			return -ENOMEM;
 		}
 		cpt[i] = e;
 	}
