@@ -2,7 +2,10 @@
  *
  * Every page gets two words: its tag at the start and its complement at
  * the end, so a page read back from the wrong slot, a zeroed page or a
- * page of another salt (another process's view) all show up.
+ * page of another salt (another process's view) all show up.  Checks go
+ * from the last page down: the pages written last are still in memory, so
+ * only those the pager wrote out come back (upwards, a sweep larger than
+ * memory would make every page fault: slow, and no more to the point).
  */
 #include "user.h"
 
@@ -38,7 +41,7 @@ uint32_t swap_check(uint32_t base, uint32_t npages, uint32_t salt)
 {
 	uint32_t i, bad = 0;
 
-	for (i = 0; i < npages; i++) {
+	for (i = npages; i-- > 0;) {
 		volatile uint32_t *p = (volatile uint32_t *)(base + i * PAGE_SIZE);
 		uint32_t tag = swap_tag(PAGE_OF(p), salt);
 
