@@ -229,14 +229,3 @@ int pager_page_in(struct as *as, uint32_t va, uint32_t *pte)
 	announce("@pagein as=0x%08x va=0x%08x slot=%d", as->pgdir, va, slot);
 	return 0;
 }
-
-void pager_drop(uint32_t e)
-{
-	if (pte_swapped(e))
-		swap_slot_unref(pte_slot(e));
-}
-
-int pager_share(uint32_t e)
-{
-	return pte_swapped(e) && swap_slot_ref(pte_slot(e)) < 0 ? -ENOMEM : 0;
-}

@@ -9,7 +9,9 @@
 #define BOUNCE_PAGER_H
 
 #include <stdint.h>
+#include "abi.h"
 #include "mmu.h"
+#include "swapslot.h"
 
 struct as;
 
@@ -27,10 +29,19 @@ uint32_t pager_page_alloc(void);
 int pager_free_va(struct as *as, uint32_t *va);
 /* The swapped page at va (entry *pte) back into a frame: 0 or -ENOMEM/-EIO. */
 int pager_page_in(struct as *as, uint32_t va, uint32_t *pte);
-/* The slot an entry holds, if any, is dropped (unmap, free). */
-void pager_drop(uint32_t e);
+/* The slot an entry holds, if any, is dropped (unmap, free).  Inline:
+ * freeing and forking a space call these for every entry. */
+static inline void pager_drop(uint32_t e)
+{
+	if (pte_swapped(e))
+		swap_slot_unref(pte_slot(e));
+}
+
 /* Fork: the child's entry shares the slot; 0 or -ENOMEM (too many sharers). */
-int pager_share(uint32_t e);
+static inline int pager_share(uint32_t e)
+{
+	return pte_swapped(e) && swap_slot_ref(pte_slot(e)) < 0 ? -ENOMEM : 0;
+}
 
 /* While a fault is served, the page it needs is never a victim. */
 void pager_pin(struct as *as, uint32_t va);
