@@ -211,9 +211,7 @@ int pager_page_in(struct as *as, uint32_t va, uint32_t *pte)
 {
 	uint32_t e = *pte, pa;
 	int slot = pte_slot(e);
-	pager_pin(as, va);
-	pa = pager_page_alloc();
-	pager_unpin();
+	pa = pager_page_alloc(); /* va is not present: never a victim meanwhile */
 	if (!pa)
 		return -ENOMEM;
 	if (swap_read(slot, (void *)pa) < 0) {
