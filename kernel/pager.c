@@ -140,7 +140,7 @@ static void unmap_to_slot(struct as *as, uint32_t va, int slot)
 	as_tlb_sync(as, va);
 	page_unref(PTE_ADDR(e));
 	as->pages--;
-	announce("@pageout as=0x%08x va=0x%08x slot=%d", as->pgdir, va, slot);
+	announce("pageout as=0x%08x va=0x%08x slot=%d", as->pgdir, va, slot);
 }
 
 /* The page at va of as, and every other mapping of its frame, out to a
@@ -224,6 +224,6 @@ int pager_page_in(struct as *as, uint32_t va, uint32_t *pte)
 	as->pages++;
 	swap_slot_unref(slot);
 	kstats.pageins++;
-	announce("@pagein as=0x%08x va=0x%08x slot=%d", as->pgdir, va, slot);
+	announce("pagein as=0x%08x va=0x%08x slot=%d", as->pgdir, va, slot);
 	return 0;
 }
