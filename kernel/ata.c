@@ -36,7 +36,8 @@
 
 #define MAX_PER_CMD  256           /* a sector count of 0 means 256 */
 #define WORDS_PER_SECTOR (SECTOR_SIZE / 2)
-#define ID_CAPS      49            /* IDENTIFY words: capabilities (bit 9: LBA) */
+#define ID_CAPS      49            /* IDENTIFY words: capabilities */
+#define ID_CAPS_LBA  (1 << 9)      /* the drive takes LBA addresses */
 #define ID_LBA28     60            /* words 60-61: sectors addressable with 28-bit LBA */
 #define ID_MODEL     27            /* words 27-46: model, two characters a word, swapped */
 
@@ -175,7 +176,7 @@ int disk_init(void)
 	uint16_t id[WORDS_PER_SECTOR];
 	char model[41];
 	nsectors = 0;
-	if (ata_identify(id) < 0 || !(id[ID_CAPS] & (1 << 9))) {
+	if (ata_identify(id) < 0 || !(id[ID_CAPS] & ID_CAPS_LBA)) {
 		kprintf("disk: no disk on ata1 master (swap off)\n");
 		return -EIO;
 	}

@@ -16,4 +16,7 @@ $(DISK_IMG): mk/disk.mk
 	rm -f $@
 	truncate -s $(DISK_MIB)M $@
 
-all run run-shared isos qemu gdb: $(DISK_IMG)
+# Every Bochs run boots one of the ISOs, so whatever makes an ISO makes the
+# image too (order-only: a new image does not rebuild the discs).
+$(ISO) $(foreach v,$(ISO_VARIANTS),$(KBUILD)/bounce-$(v).iso): | $(DISK_IMG)
+qemu gdb: $(DISK_IMG)

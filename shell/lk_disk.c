@@ -12,26 +12,24 @@
 #include "lua.h"
 #include "lauxlib.h"
 
-#include "abi.h"
 #include "ata.h"
 #include "lk.h"
 #include "swapslot.h"
 
 #define READ_MAX 128                /* sectors one k.disk.read may return (64 KiB) */
 
-static const char NO_DISK[] = "no disk";
-
-static int disk_failed(lua_State *L, int err)
+/* nil and why: there is no disk, or the drive failed (ata.h: -EIO). */
+static int disk_failed(lua_State *L)
 {
 	lua_pushnil(L);
-	lua_pushstring(L, err == -EIO && disk_sectors() == 0 ? NO_DISK : "disk I/O error");
+	lua_pushstring(L, disk_sectors() == 0 ? "no disk" : "disk I/O error");
 	return 2;
 }
 
 static int info(lua_State *L)
 {
 	if (disk_sectors() == 0)
-		return disk_failed(L, -EIO);
+		return disk_failed(L);
 	lua_createtable(L, 0, 4);
 	lk_setint(L, "sectors", disk_sectors());
 	lk_setint(L, "scratch", DISK_SCRATCH_SECTORS);
@@ -40,8 +38,7 @@ static int info(lua_State *L)
 	return 1;
 }
 
-/* The sector range [lba, lba + count) must lie on the disk (any disk:
- * without one, the call itself reports it). */
+/* The sectors [lba, lba + count) must lie in [0, end): else a Lua error. */
 static void check_range(lua_State *L, uint32_t lba, uint32_t count, uint32_t end, const char *what)
 {
 	if (lba >= end || count > end - lba)
@@ -58,9 +55,8 @@ static int disk_read_l(lua_State *L)
 		check_range(L, lba, (uint32_t)count, disk_sectors(), "the disk");
 	luaL_Buffer b;
 	char *p = luaL_buffinitsize(L, &b, (size_t)count * SECTOR_SIZE);
-	int err = disk_read(lba, p, (uint32_t)count);
-	if (err < 0)
-		return disk_failed(L, err);
+	if (disk_read(lba, p, (uint32_t)count) < 0)
+		return disk_failed(L);
 	luaL_pushresultsize(&b, (size_t)count * SECTOR_SIZE);
 	return 1;
 }
@@ -75,9 +71,8 @@ static int disk_write_l(lua_State *L)
 	check_range(L, lba, count, DISK_SCRATCH_SECTORS, "k.disk.write only writes the scratch sectors (the rest is swap)");
 	memset(buf, 0, count * SECTOR_SIZE);
 	memcpy(buf, data, len);
-	int err = disk_write(lba, buf, count);
-	if (err < 0)
-		return disk_failed(L, err);
+	if (disk_write(lba, buf, count) < 0)
+		return disk_failed(L);
 	lua_pushboolean(L, 1);
 	return 1;
 }

@@ -194,9 +194,9 @@ LIMITS = [
     "return string.format('%099d', 1), string.format('%.99f', 1/3)",
     "while true do end",
     # k.disk: sectors off the disk, swap sectors, huge counts, wrong types
-    "return k.disk.read(2^32), k.disk.read(-1), k.disk.read(0, 1e9)",
-    "return k.disk.write(8, 'x'), k.disk.write(0, string.rep('x', 1e6))",
-    "return k.disk.write(0, nil), k.disk.read(k.disk.info().sectors - 1, 128)",
+    "return pcall(k.disk.read, 2^32), pcall(k.disk.read, -1), pcall(k.disk.read, 0, 1e9)",
+    "return pcall(k.disk.write, 8, 'x'), pcall(k.disk.write, 0, string.rep('x', 1e6))",
+    "return pcall(k.disk.write, 0, nil), pcall(k.disk.read, k.disk.info().sectors - 1, 128)",
 ]
 
 

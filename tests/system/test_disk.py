@@ -180,3 +180,17 @@ def test_qemu_attaches_the_disk(with_disk):
         assert_disk_seen(r.stdout)
     else:
         assert "disk: no disk on ata1 master (swap off)" in r.stdout
+
+
+def test_paging_announcements_are_the_ones_analysis_reads():
+    """announce() puts the '@' in front itself, so a format that starts with
+    one reaches the log as NOTE what=@name, which analysis/paging.py (and
+    test_instrument's list of announcements) would never see.  The pager's
+    page moves must read `pageout as= va= slot=` / `pagein ...` (docs/disk.md)."""
+    text = "".join(p.read_text() for p in (ROOT / "kernel").glob("*.c"))
+    formats = re.findall(r'\bannounce\("([^"]*)"', text)
+    assert formats, "no announce() calls found"
+    assert [f for f in formats if f.startswith("@")] == []
+    for f in formats:
+        if f.split(" ")[0] in ("pageout", "pagein"):
+            assert re.fullmatch(r"page(out|in) as=0x%\w+ va=0x%\w+ slot=%\w+", f), f
