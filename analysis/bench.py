@@ -34,7 +34,7 @@ sys.path.insert(0, ROOT)
 from shell.runner import Bochs  # noqa: E402
 
 OPS = ["getpid", "timer", "pagefault", "copyin", "copyout", "memcpy",
-       "fork", "switch", "window", "ipc", "ipc64", "ipcq", "cap"]
+       "fork", "switch", "window", "ipc", "ipc64", "ipcq", "cap", "pageout", "pagein"]
 WHAT = {
     "getpid": "null system call (getpid)",
     "timer": "timer interrupt taken in user mode",
@@ -49,6 +49,8 @@ WHAT = {
     "ipc64": "call/reply round trip with the 64-byte payload written and read",
     "ipcq": "send to a receiver asleep in receive: queued, delivered when it runs (+ a yield)",
     "cap": "split + merge of a 2-page memory descriptor",
+    "pageout": "first touch of a lazy page with memory full: a fill and a page-out (8 sectors written)",
+    "pagein": "touch of a paged-out page with memory full: a page-in (8 sectors read) and a page-out",
 }
 LABEL = re.compile(r"bench:(?P<op>\w+)(?::N=(?P<n>\d+):begin|:(?:user=(?P<user>\d+):)?end|:unavailable|)$")
 TIMER_VECTOR = 32

@@ -84,9 +84,13 @@
 /* SYS_map_frames shares frames: each new page gets the frame (and the
  * protection) of the source page; the source pages must be mapped. */
 
-/* Exit status of a process killed by the kernel for a fault. */
+/* Exit status of a process killed by the kernel for a fault: the
+ * vector, 0xFF for SYS kill (k.proc.kill), KILL_NOMEM when a page it
+ * touched could not be given a frame (none free, nothing left to page
+ * out, or no swap slot left; docs/memory.md). */
 #define WAIT_KILLED      0x100
 #define WAIT_KILLED_BY(s) ((s) & WAIT_KILLED ? ((s) & 0xff) : -1)
+#define KILL_NOMEM       0xFE
 
 struct window_info {
 	unsigned int va;     /* first byte of the window in this address space */

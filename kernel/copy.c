@@ -117,6 +117,13 @@ int copyinstr(struct as *as, char *dst, uint32_t usrc, uint32_t max)
 	return -EINVAL;
 }
 
+/* The pager leaves these pages alone: the slot's translations of them may
+ * be in the TLB, and the copy needs them. */
+int copy_slot_shows(const struct as *as, uint32_t va)
+{
+	return slot_as == as && ROUNDDOWN(va, LARGE_PGSIZE) == slot_region;
+}
+
 /* A page fault at CPL 0: ours if it hit the slot inside a copy loop.
  * Lazy and copy-on-write pages are made real and the copy retried;
  * anything else ends the copy with -EFAULT. */

@@ -18,5 +18,6 @@ int copyin(struct as *as, void *dst, uint32_t usrc, uint32_t n);
 int copyout(struct as *as, uint32_t udst, const void *src, uint32_t n);
 int copyinstr(struct as *as, char *dst, uint32_t usrc, uint32_t max); /* length, -EFAULT or -EINVAL (too long) */
 int copy_fault(struct trapframe *tf, uint32_t cr2); /* trap.c: 1 if it was ours */
+int copy_slot_shows(const struct as *as, uint32_t va); /* a copy is under way through va's region */
 
 #endif

@@ -4,7 +4,7 @@
 
 #define SPACE_PAGES (1u << 20)
 
-static int entry_free(uint32_t e)
+int free_entry(uint32_t e)
 {
 	return !(e & PTE_P) && (e == 0 || (e & PTE_LAZY));
 }
@@ -18,7 +18,7 @@ int free_page_find(uint32_t cr3, uint32_t start, pg_read32_fn read32, void *ctx,
 		uint32_t va = ((first + n) % SPACE_PAGES) << 12;
 		if (n == 0 || PTX(va) == 0)
 			pde = read32(PTE_ADDR(cr3) + PDX(va) * 4, ctx);
-		if (!(pde & PTE_P) || (!(pde & PTE_PS) && entry_free(read32(PTE_ADDR(pde) + PTX(va) * 4, ctx)))) {
+		if (!(pde & PTE_P) || (!(pde & PTE_PS) && free_entry(read32(PTE_ADDR(pde) + PTX(va) * 4, ctx)))) {
 			*out = va;
 			return 0;
 		}

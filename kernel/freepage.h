@@ -15,6 +15,8 @@
  * once.  A page is free if no table covers it or its entry is 0 or only
  * a lazy reservation (PTE_LAZY, not present).  0 and *va, or -1 if the
  * space is full. */
+/* A free entry: 0, or only a lazy reservation. */
+int free_entry(uint32_t e);
 int free_page_find(uint32_t cr3, uint32_t start, pg_read32_fn read32, void *ctx, uint32_t *va);
 
 #endif

@@ -122,7 +122,7 @@ static int unshare(struct as *as, uint32_t va)
 		if (page_refcount(LARGE_FRAME(*pde) + i * PGSIZE) != 1)
 			return -EBUSY;
 	*pde = (*pde | PTE_W) & ~PTE_COW;
-	tlb_sync(as, va);
+	as_tlb_sync(as, va);
 	return 0;
 }
 
@@ -160,7 +160,7 @@ int large_split(struct as *as, uint32_t va)
 		e[i] = (LARGE_FRAME(*pde) + i * PGSIZE) | flags;
 	*pde = pt | PTE_P | PTE_W | PTE_U;
 	as->tables++;
-	tlb_sync(as, va);
+	as_tlb_sync(as, va);
 	announce("split as=0x%08x va=0x%08x", as->pgdir, REGION(va));
 	return 0;
 }
@@ -197,7 +197,7 @@ void large_coalesce(struct as *as, uint32_t va)
 	*pde = large;
 	page_unref(pt);
 	as->tables--;
-	tlb_sync(as, va);
+	as_tlb_sync(as, va);
 	announce("coalesce as=0x%08x va=0x%08x", as->pgdir, REGION(va));
 }
 
@@ -219,7 +219,7 @@ int large_unmap(struct as *as, uint32_t va, uint32_t npages)
 	large_release(*pde);
 	*pde = 0;
 	as->pages -= 1024;
-	tlb_sync(as, va);
+	as_tlb_sync(as, va);
 	return 1024;
 }
 

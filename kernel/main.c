@@ -145,8 +145,8 @@ void kmain(uint32_t magic, uint32_t mbi)
 		 kernel_gdt_desc.base);
 	announce("idle eip=0x%08x", (uint32_t)idle_resume);
 	mem_init();
+	canary_plant(); /* first in the heap, where the attack tests look for it */
 	disk_start();
-	canary_plant();
 	proc_init();
 	timer_init();
 	serial_start();

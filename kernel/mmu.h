@@ -23,6 +23,7 @@
 #define PTE_G 0x100
 #define PTE_COW 0x200  /* software: shared, copy on the first write */
 #define PTE_LAZY 0x400 /* software, with P clear: reserved, zero-filled on first touch */
+#define PTE_SWAP 0x800 /* software, with P clear: paged out, the swap slot in bits 12..31 (pager.h) */
 
 /* Page-fault error code bits. */
 #define PFERR_P 0x1 /* protection violation (else not present) */

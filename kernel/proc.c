@@ -14,6 +14,7 @@
 #include "desc.h"
 #include "fpu.h"
 #include "bootmod.h"
+#include "buddy.h"
 #include "elf.h"
 #include "heap.h"
 #include "idle.h"
@@ -26,6 +27,7 @@
 #include "segdump.h"
 #include "serial.h"
 #include "stats.h"
+#include "swapslot.h"
 #include "trap.h"
 #include "vm.h"
 #include "window.h"
@@ -514,6 +516,16 @@ void proc_kill_fault(const struct trapframe *tf, uint32_t cr2)
 		seg_report(tf, curproc->as);
 	curproc->killed = 1;
 	curproc->xstatus = WAIT_KILLED | (tf->trapno & 0xFF);
+}
+
+void proc_kill_nomem(uint32_t va, int err)
+{
+	struct buddy_info bi;
+	buddy_info(&bi);
+	kprintf("killed pid=%d name=%s: out of memory at va=0x%08x (err=%d, %u frames free, %u of %u swap slots free)\n",
+		curproc->pid, curproc->name, va, err, bi.free_pages, swap_slots_free(), swap_slots_total());
+	curproc->killed = 1;
+	curproc->xstatus = WAIT_KILLED | KILL_NOMEM;
 }
 
 /* Keep output for whoever waits for p: a prefix, grown by doubling so a

@@ -73,6 +73,7 @@ int proc_reap(struct proc *zombie);      /* frees it; its pid */
 void proc_exit(int status) __attribute__((noreturn));
 int proc_kill(int pid);
 void proc_kill_fault(const struct trapframe *tf, uint32_t cr2); /* report and kill curproc */
+void proc_kill_nomem(uint32_t va, int err); /* the same, for a page that could not be served */
 struct proc *proc_find(int pid);
 uint32_t proc_output(struct proc *p, const char *s, uint32_t n); /* may sleep; bytes written */
 uint32_t proc_kstack_peak(void); /* most kernel stack any user thread has used */

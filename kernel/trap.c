@@ -92,8 +92,11 @@ static void user_trap(struct trapframe *tf)
 	} else if (tf->trapno == T_PF) {
 		uint32_t cr2 = rcr2();
 		kstats.page_faults++;
-		if (as_fault(curproc->as, cr2, tf->err) < 0)
+		int err = as_fault(curproc->as, cr2, tf->err);
+		if (err == -EFAULT)
 			proc_kill_fault(tf, cr2);
+		else if (err < 0)
+			proc_kill_nomem(cr2, err);
 	} else {
 		proc_kill_fault(tf, rcr2());
 	}

@@ -17,6 +17,7 @@
 #include "kvm.h"
 #include "largepage.h"
 #include "mmu.h"
+#include "pager.h"
 #include "window.h"
 #include "x86.h"
 
@@ -28,15 +29,16 @@ static int running_shared(struct as *as)
 }
 
 /* An entry of as changed or went away. */
-void tlb_sync(struct as *as, uint32_t va)
+void as_tlb_sync(struct as *as, uint32_t va)
 {
 	if (running_shared(as))
 		invlpg(va);
 }
 
+/* Frames for user pages and tables page others out when none is free. */
 static uint32_t zeroed_page(void)
 {
-	uint32_t pa = page_alloc();
+	uint32_t pa = pager_page_alloc();
 	if (pa)
 		memset((void *)pa, 0, PGSIZE);
 	return pa;
@@ -83,6 +85,21 @@ void as_get(struct as *as)
 	as->refs++;
 }
 
+/* The user's entry under the window goes: the frame of a page it parked
+ * on (a large page's, docs/memory.md) or the slot of a paged-out page.
+ * 1 if it was a present page. */
+static int drop_covered(struct as *as)
+{
+	uint32_t e = as->win.covered;
+	as->win.covered = 0;
+	if (e & PTE_P) {
+		page_unref(PTE_ADDR(e));
+		return 1;
+	}
+	pager_drop(e);
+	return 0;
+}
+
 static void as_free_tables(struct as *as)
 {
 	uint32_t *pd = pgdir_of(as);
@@ -97,8 +114,11 @@ static void as_free_tables(struct as *as)
 		for (int j = 0; j < 1024; j++)
 			if ((pt[j] & (PTE_P | PTE_U)) == (PTE_P | PTE_U))
 				page_unref(PTE_ADDR(pt[j]));
+			else
+				pager_drop(pt[j]);
 		page_unref(PTE_ADDR(pd[i]));
 	}
+	drop_covered(as);
 }
 
 void as_put(struct as *as)
@@ -109,8 +129,6 @@ void as_put(struct as *as)
 		as_free_tables(as);
 		page_unref(as->pgdir);
 	}
-	if (as->win.covered & PTE_P)
-		page_unref(PTE_ADDR(as->win.covered)); /* the user's page the window parked on */
 	window_destroy(as);
 	kfree(as);
 }
@@ -148,7 +166,7 @@ int as_map_page(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
 	uint32_t *pte = pte_for_mapping(as, va, &err);
 	if (!pte)
 		return err;
-	if (*pte & PTE_P)
+	if (*pte & (PTE_P | PTE_SWAP))
 		return -EEXIST;
 	KASSERT(page_refcount(pa) > 0); /* never map a free frame: the caller holds a reference */
 	*pte = pa | pteflags | PTE_P | PTE_U;
@@ -156,10 +174,10 @@ int as_map_page(struct as *as, uint32_t va, uint32_t pa, uint32_t pteflags)
 	return 0;
 }
 
-/* The user has this page: present, or reserved for a lazy fill. */
+/* The user has this page: present, paged out, or reserved for a lazy fill. */
 static int user_owned(const uint32_t *pte)
 {
-	return pte && (((*pte & (PTE_P | PTE_U)) == (PTE_P | PTE_U)) || (*pte & PTE_LAZY));
+	return pte && (((*pte & (PTE_P | PTE_U)) == (PTE_P | PTE_U)) || pte_swapped(*pte) || (*pte & PTE_LAZY));
 }
 
 static uint32_t pte_flags(int mapflags)
@@ -172,8 +190,8 @@ static uint32_t pte_flags(int mapflags)
 static int reserve_page(struct as *as, uint32_t va, int mapflags)
 {
 	if (window_covers(as, va, PGSIZE)) {
-		if (as->win.covered && !(mapflags & MAP_SKIP))
-			return -EEXIST;
+		if (as->win.covered)
+			return (mapflags & MAP_SKIP) ? 0 : -EEXIST;
 		as->win.covered = PTE_LAZY | pte_flags(mapflags);
 		return 0;
 	}
@@ -232,7 +250,9 @@ static int break_cow(struct as *as, uint32_t va, uint32_t *pte)
 {
 	uint32_t old = PTE_ADDR(*pte);
 	if (page_refcount(old) > 1) {
-		uint32_t pa = page_alloc();
+		pager_pin(as, va); /* a copy-on-write page is a victim, but not this one */
+		uint32_t pa = pager_page_alloc();
+		pager_unpin();
 		if (!pa)
 			return -ENOMEM;
 		memcpy((void *)pa, (void *)old, PGSIZE);
@@ -241,7 +261,7 @@ static int break_cow(struct as *as, uint32_t va, uint32_t *pte)
 		*pte = pa | (*pte & 0xFFF);
 	}
 	*pte = (*pte | PTE_W) & ~PTE_COW;
-	tlb_sync(as, va);
+	as_tlb_sync(as, va);
 	return 0;
 }
 
@@ -255,6 +275,8 @@ static uint32_t *alias_source(struct as *as, uint32_t va, int *err)
 		return 0;
 	uint32_t *pte = as_pte(as, va, 0);
 	*err = -EFAULT;
+	if (pte && pte_swapped(*pte) && (*err = pager_page_in(as, va, pte)) < 0)
+		return 0;
 	if (!pte || (*pte & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
 		return 0;
 	if ((*pte & PTE_COW) && (*err = break_cow(as, va, pte)) < 0)
@@ -293,6 +315,7 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 {
 	if (!as_range_ok(va, npages))
 		return -EINVAL;
+	as->win.full = 0; /* a page is free again for the window */
 	for (uint32_t i = 0; i < npages; i++) {
 		uint32_t a = va + i * PGSIZE;
 		int whole = large_unmap(as, a, npages - i);
@@ -303,11 +326,7 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 			continue;
 		}
 		if (window_covers(as, a, PGSIZE)) {
-			if (as->win.covered & PTE_P) {
-				page_unref(PTE_ADDR(as->win.covered));
-				as->pages--;
-			}
-			as->win.covered = 0;
+			as->pages -= drop_covered(as);
 			continue;
 		}
 		uint32_t *pte = as_pte(as, a, 0);
@@ -317,8 +336,9 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 			page_unref(PTE_ADDR(*pte));
 			as->pages--;
 		}
+		pager_drop(*pte);
 		*pte = 0;
-		tlb_sync(as, a);
+		as_tlb_sync(as, a);
 	}
 	announce_pages(0, as->pgdir, va, npages);
 	return 0;
@@ -346,7 +366,7 @@ int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr)
 		e = (e & ~(PTE_W | PTE_COW)) | (now_w ? PTE_W : 0);
 	}
 	*pte = e;
-	tlb_sync(as, va);
+	as_tlb_sync(as, va);
 	return 0;
 }
 
@@ -363,10 +383,12 @@ int as_fault(struct as *as, uint32_t va, uint32_t err)
 		uint32_t pa = zeroed_page();
 		if (!pa)
 			return -ENOMEM;
-		*pte = pa | (*pte & PTE_W) | PTE_P | PTE_U;
+		*pte = pa | (*pte & PTE_W) | PTE_A | PTE_P | PTE_U; /* A: the retry needs it */
 		as->pages++;
 		return 0;
 	}
+	if (pte_swapped(*pte))
+		return pager_page_in(as, va, pte);
 	if ((*pte & PTE_P) && (err & PFERR_W) && (*pte & PTE_COW))
 		return break_cow(as, va, pte);
 	return -EFAULT;
@@ -411,7 +433,7 @@ static uint32_t alias_copy(struct alias_copies *c, const struct as *parent, uint
 		if (s[0] == frame)
 			return s[1];
 		if (s[0] == 0) {
-			if (!(s[1] = page_alloc()))
+			if (!(s[1] = pager_page_alloc()))
 				return 0;
 			memcpy((void *)s[1], (void *)frame, PGSIZE);
 			s[0] = frame;
@@ -463,6 +485,8 @@ static int fork_table(struct as *parent, struct as *child, int pdx, struct alias
 			uint32_t parked = parent->win.covered; /* the child's own window sits there */
 			if ((parked & PTE_P) && !(parked = fork_entry(parent, &parent->win.covered, c)))
 				return -ENOMEM;
+			if (pager_share(parked) < 0)
+				return -ENOMEM;
 			child->win.covered = parked;
 			child->pages += (parked & PTE_P) != 0;
 			continue;
@@ -471,6 +495,8 @@ static int fork_table(struct as *parent, struct as *child, int pdx, struct alias
 			if (!(e = fork_entry(parent, &ppt[i], c)))
 				return -ENOMEM;
 			child->pages++;
+		} else if (pager_share(e) < 0) {
+			return -ENOMEM;
 		}
 		cpt[i] = e;
 	}

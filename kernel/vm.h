@@ -17,6 +17,7 @@ struct as {
 	int refs;           /* threads sharing it */
 	uint32_t pages;     /* user pages present (frames mapped with PTE_U) */
 	uint32_t tables;    /* page tables allocated */
+	uint32_t clock;     /* the pager's hand in this space (pager.c) */
 };
 
 struct as *as_create(void);
@@ -35,6 +36,6 @@ int as_setflags(struct as *as, uint32_t va, uint32_t set, uint32_t clr);
 #define AS_SETFLAGS (PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_A | PTE_D)
 int as_fault(struct as *as, uint32_t va, uint32_t err); /* 0: resolved, retry the access */
 int as_range_ok(uint32_t va, uint32_t npages);           /* aligned, non-empty, no wrap */
-void tlb_sync(struct as *as, uint32_t va);              /* an entry of as changed or went away */
+void as_tlb_sync(struct as *as, uint32_t va);            /* an entry of as changed or went away */
 
 #endif

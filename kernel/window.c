@@ -16,6 +16,7 @@
 #include "largepage.h"
 #include "log.h"
 #include "mmu.h"
+#include "pager.h"
 #include "stats.h"
 #include "trap.h"
 #include "vm.h"
@@ -229,8 +230,8 @@ int window_create(struct as *as, uint32_t va)
 {
 	struct window *w = &as->win;
 	memset(w, 0, sizeof *w);
-	w->pa = page_alloc();
-	w->transit = page_alloc();
+	w->pa = pager_page_alloc();
+	w->transit = pager_page_alloc();
 	if (!w->pa || !w->transit)
 		goto fail;
 	memset((void *)w->transit, 0, PGSIZE);
@@ -277,6 +278,8 @@ int window_move(struct as *as, uint32_t va)
 
 	uint32_t old = w->va, *from = as_pte(as, old, 0);
 	*from = w->covered; /* give the user back what the window sat on */
+	if (free_entry(w->covered))
+		w->full = 0;
 	w->covered = *to;
 	*to = w->pa | PTE_P | PTE_W;
 	if (transit_left == w)
@@ -299,14 +302,23 @@ static uint32_t read_phys32(uint32_t pa, void *ctx)
 }
 
 /* To a free page (freepage.h), searched from a start point that hops
- * across the whole space, so a chased window visits all of it.
+ * across the whole space, so a chased window visits all of it.  With no
+ * free page it parks on a page of a large page (docs/memory.md); failing
+ * that, the pager pages one of the user's pages out and the window sits
+ * on its swapped entry; a touch there later moves it on again.  A
+ * space known full is not searched again (a search reads 2^20 entries)
+ * until a page is freed (as_unmap, or the window leaving a free one).
  * (User TLB entries need no flush here: every return to user mode loads
  * the user's CR3 afresh.) */
 int window_relocate(struct as *as)
 {
 	uint32_t start = as->win.va + 0x9E3779B9u * (as->win.moves + 1), va;
-	if (free_page_find(as->pgdir, start, read_phys32, 0, &va) < 0 && large_find(as, start, &va) < 0)
-		return -ENOMEM;
+	int err;
+	if (as->win.full || free_page_find(as->pgdir, start, read_phys32, 0, &va) < 0) {
+		as->win.full = 1;
+		if (large_find(as, start, &va) < 0 && (err = pager_free_va(as, &va)) < 0)
+			return err;
+	}
 	return window_move(as, va);
 }
 

@@ -22,15 +22,17 @@ struct window {
 	uint16_t transit_ptx[3]; /* its entries in use (transit_build) */
 	int ntransit;
 	uint32_t moves;
-	uint32_t covered;  /* the user's PTE the window sits on (0 or a lazy reservation) */
+	uint32_t covered;  /* the user's PTE the window sits on (0, a lazy reservation,
+	                      a paged-out page, or a page of a large page) */
 	int kstack_frames; /* entries move the frame to the thread's kernel stack (threads) */
+	int full;          /* no free page was found, and none has been freed since */
 };
 
 struct as;
 int window_create(struct as *as, uint32_t va);
 void window_destroy(struct as *as);
 int window_move(struct as *as, uint32_t va);  /* 0, -EINVAL (unaligned) or -EBUSY (a user page is there) */
-int window_relocate(struct as *as);           /* to a free page the kernel picks; -ENOMEM if none */
+int window_relocate(struct as *as);           /* to a free page, else one the pager frees; -ENOMEM/-ENOSPC/-EIO */
 int window_covers(const struct as *as, uint32_t va, uint32_t len);
 void window_activate(struct as *as);          /* the scheduler is about to run a thread of as */
 struct trapframe;

@@ -19,7 +19,7 @@ USER_PROGS    := $(USER_NAMES:%=$(USER_DIR)/%.elf)
 # The unrestricted-4GB suite, in the order the kernel runs it.
 USER_TESTS    := t_4gb_map t_4gb_edges t_window_chase t_window_pair t_fork_cow \
 	t_no_kernel_bytes t_bad_pointers t_window_spots t_threads t_copyinstr t_fork_alias t_wait_race t_cap t_ipc \
-	t_large_pages
+	t_large_pages t_swap_fill t_swap_window t_swap_fork
 
 # The same list comma-separated, for the kernel's run= option: the
 # tests and tests-shared discs (iso/variants) boot straight into the suite.

@@ -69,6 +69,8 @@ static int k_stats(lua_State *L)
 	lk_setint(L, "cr3_loads", s.cr3_loads);
 	lk_setint(L, "window_moves", s.window_moves);
 	lk_setint(L, "page_faults", s.page_faults);
+	lk_setint(L, "pageouts", s.pageouts);
+	lk_setint(L, "pageins", s.pageins);
 	lk_setint(L, "ticks", s.ticks);
 	return 1;
 }
@@ -133,7 +135,7 @@ static int memused(lua_State *L)
 }
 
 static const struct kfunc sys_funcs[] = {
-	{ "stats", k_stats, "k.stats() -> {entries=, syscalls=, cr3_loads=, window_moves=, page_faults=, ticks=}" },
+	{ "stats", k_stats, "k.stats() -> {entries=, syscalls=, cr3_loads=, window_moves=, page_faults=, pageouts=, pageins=, ticks=}" },
 	{ "dmesg", k_dmesg, "k.dmesg([n]) -> the kernel message ring, oldest first (its last n lines)" },
 	{ "mark", k_mark, "k.mark(label) -- a MARK event with this label in the instrumentation log" },
 	{ "exit", k_exit, "k.exit([status]) -- end the emulation; Bochs exits with status (0..255)" },

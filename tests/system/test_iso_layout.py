@@ -17,7 +17,8 @@ BUILD = ROOT / "build"
 
 USER_TESTS = ("t_4gb_map,t_4gb_edges,t_window_chase,t_window_pair,t_fork_cow,"
               "t_no_kernel_bytes,t_bad_pointers,t_window_spots,t_threads,"
-              "t_copyinstr,t_fork_alias,t_wait_race,t_cap,t_ipc,t_large_pages")
+              "t_copyinstr,t_fork_alias,t_wait_race,t_cap,t_ipc,t_large_pages,"
+              "t_swap_fill,t_swap_window,t_swap_fork")
 
 # variant -> kernel command line ("" is build/bounce.iso, the shell)
 CMDLINES = {

@@ -290,7 +290,7 @@ def test_k_stats_counts_move_forward(shell):
     assert shell.eval("k.stats().window_moves == k.window.moves()") == "true"
     keys = shell.eval("(function(t) local k = {} for n in pairs(t) do k[#k+1] = n end "
                       "table.sort(k) return table.concat(k, ' ') end)(k.stats())")
-    assert keys == "cr3_loads entries page_faults syscalls ticks window_moves"
+    assert keys == "cr3_loads entries page_faults pageins pageouts syscalls ticks window_moves"
 
 
 def test_k_dmesg_holds_the_boot_messages(shell):

@@ -17,6 +17,9 @@
 #define LAZY_VA   0x80000000u	/* the demand-paged region        */
 #define WIN_A     0x70000000u	/* two free pages the window      */
 #define WIN_B     0x70400000u	/* moves between                  */
+#define HOG_VA    0x90000000u	/* memory filled for the pager's ops */
+#define HOG_PAGES (70u * 1024)	/* more than the free frames       */
+#define OUT_VA    0xC0000000u	/* first touches with memory full  */
 #define SPIN_ITERS_PER_TICK 200000u	/* 3 instructions each: ~1.2 ticks at ips=50M, 100 Hz */
 
 static int scale = 1;
@@ -142,6 +145,31 @@ static void bench_window(void)
 	end("window");
 }
 
+/* With memory full (one map of more pages than there are free frames:
+ * the pager wrote its first pages out), a first touch of a lazy page
+ * costs a fill and a page-out, and a touch of a page written out costs a
+ * page-in and a page-out (docs/memory.md, "Swap").  Unavailable without
+ * a swap disk. */
+static void bench_paging(void)
+{
+	if (map(HOG_VA, HOG_PAGES, MAP_WRITE) < 0 || map(OUT_VA, 2000, MAP_WRITE | MAP_LAZY) < 0) {
+		mark("bench:pageout:unavailable");
+		mark("bench:pagein:unavailable");
+		unmap(HOG_VA, HOG_PAGES);
+		return;
+	}
+	uint32_t n = begin("pageout", scaled(2000));
+	for (uint32_t i = 0; i < n; i++)
+		*(volatile uint32_t *)(OUT_VA + i * PAGE_SIZE) = i;
+	end("pageout");
+	n = begin("pagein", scaled(2000));
+	for (uint32_t i = 0; i < n; i++)
+		(void)*(volatile uint32_t *)(HOG_VA + i * PAGE_SIZE);
+	end("pagein");
+	unmap(HOG_VA, HOG_PAGES);
+	unmap(OUT_VA, 2000);
+}
+
 /* ---- descriptors and messages (docs/ipc.md) ---- */
 
 #define TAG_STOP 0xDEAD
@@ -255,6 +283,7 @@ int main(int argc, char **argv)
 	bench_ipc("ipc64", ep, 1);
 	bench_ipcq(ep);
 	bench_cap();
+	bench_paging();
 	mark("bench:done");
 	printf("bench_ops: done (scale 1/%d)\n", scale);
 	return 0;

@@ -104,4 +104,12 @@ volatile uint32_t *fill4g_slot(uint32_t page);
 void fill4g_write_tags(const struct fill4g *f);
 uint32_t fill4g_check_tags(const struct fill4g *f);
 
+/* swapfill.c — distinct tagged pages beyond physical memory (t_swap_*) */
+#define SWAP_BASE   0x80000000u	/* clear of the image, stack and window */
+#define SWAP_PAGES  (72u * 1024)	/* 288 MiB: more than the 251 MiB of free frames */
+uint32_t swap_tag(uint32_t page, uint32_t salt);
+int swap_fill(uint32_t base, uint32_t npages, uint32_t salt);	/* map + tag; 0 or -errno */
+void swap_write_tags(uint32_t base, uint32_t npages, uint32_t salt);
+uint32_t swap_check(uint32_t base, uint32_t npages, uint32_t salt);	/* pages without their tags */
+
 #endif

@@ -1,0 +1,62 @@
+"""The pager's limits (docs/memory.md, "Swap"): out of memory and swap.
+
+The shell boots with a swap disk of a few MiB, so memory and swap run out
+long before swap_hog's 1 GiB: the kernel kills it at the page it cannot
+serve, with a one-line reason and the exit status WAIT_KILLED | KILL_NOMEM
+(kernel/abi.h); the shell runs on, and every frame and every swap slot
+is free again.
+"""
+import os
+import pathlib
+import re
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from shell.client import Shell, printed  # noqa: E402
+from shell.runner import Bochs  # noqa: E402
+
+ISO = ROOT / "build" / "bounce.iso"
+OUT = ROOT / "out" / "test_swap"
+TIMEOUT = 900
+SWAP_MIB = 4                   # the small disk: 1,024 slots
+WAIT_KILLED = 0x100            # kernel/abi.h
+KILL_NOMEM = 0xFE
+KILL_LINE = re.compile(r"killed pid=(\d+) name=swap_hog: out of memory at va=0x[0-9a-f]{8} "
+                       r"\(err=-\d+, \d+ frames free, 0 of (\d+) swap slots free\)")
+
+
+@pytest.fixture(scope="module")
+def small_swap(tmp_path_factory):
+    disk = tmp_path_factory.mktemp("swap") / "disk.img"
+    with open(disk, "wb") as f:
+        f.truncate(SWAP_MIB * 1024 * 1024 + 8 * 512)   # + the scratch sectors
+    OUT.mkdir(parents=True, exist_ok=True)
+    with Bochs(ISO, log=OUT / "small_swap.bxlog", timeout=TIMEOUT, disk=str(disk)) as vm:
+        sh = Shell(vm, timeout=TIMEOUT)
+        sh.banner = sh.wait_prompt().decode(errors="replace")
+        yield sh
+
+
+def counts(sh):
+    out = sh.run_ok("print('frames', k.buddy.info().free_pages) print('slots', k.disk.info().slots_free)")
+    return int(printed(out, "frames")), int(printed(out, "slots"))
+
+
+def test_out_of_memory_and_swap_kills_the_process_only(small_swap):
+    sh = small_swap
+    before = counts(sh)
+    out = sh.run_ok("local pid = k.proc.spawn('swap_hog') local st, text = k.proc.wait(pid) "
+                    "print('status', st) print('pageouts', k.stats().pageouts) print(text)",
+                    timeout=TIMEOUT)
+    assert int(printed(out, "status")) == WAIT_KILLED | KILL_NOMEM, out
+    assert "all 262144 pages written" not in out
+    m = KILL_LINE.search(out)
+    assert m, out
+    assert int(m.group(2)) == SWAP_MIB * 256
+    assert int(printed(out, "pageouts")) >= SWAP_MIB * 256
+    assert sh.eval("1 + 1") == "2"             # the shell lives on
+    assert counts(sh) == before                # nothing leaked: frames and slots
