@@ -3,6 +3,12 @@
 //
 // Every hook but the port hook returns at its first test when logging is
 // off. Bochs runs one CPU here (no SMP), so per-CPU state is plain globals.
+//
+// The per-instruction hooks are filtered inline (instrument.h): the
+// before-execution hook is called only for a descriptor-table load (when
+// logging) or while bounce_step asks for it (isolation.cc: after an event
+// that can change CPL, CR3 or paging, and through a transit); the
+// after-execution hook only to finish a table load.
 
 #include "bounce.h"
 
@@ -28,6 +34,10 @@ static struct {
 	bool has_err;
 } pending_int;
 
+bool bounce_step;
+bool bounce_after;
+Bit8u bounce_op_watched[BX_IA_LAST];
+
 static unsigned cpl_of(BX_CPU_C *c)
 {
 	return c->sregs[BX_SEG_REG_CS].selector.rpl;
@@ -36,6 +46,12 @@ static unsigned cpl_of(BX_CPU_C *c)
 void bx_instr_init_env(void)
 {
 	trace_open();
+	if (!trace_on)
+		return;
+	bounce_op_watched[BX_IA_LIDT_Ms] = 1;
+	bounce_op_watched[BX_IA_LGDT_Ms] = 1;
+	bounce_op_watched[BX_IA_LLDT_Ew] = 1;
+	bounce_op_watched[BX_IA_LTR_Ew] = 1;
 }
 
 void bx_instr_exit_env(void)
@@ -47,7 +63,15 @@ void bx_instr_reset(unsigned cpu, unsigned type)
 {
 	last_cr3 = (Bit32u) BX_CPU(cpu)->cr3;
 	dt.opcode = 0;
+	bounce_after = false;
 	pending_int.valid = false;
+	isolation_event();
+}
+
+// A far CALL, JMP, RET or IRET, SYSENTER and the like: CPL may change.
+void bx_instr_far_branch(unsigned cpu)
+{
+	isolation_event();
 }
 
 void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3)
@@ -55,6 +79,7 @@ void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3)
 	counters_tlb(what);
 	if (!trace_on)
 		return;
+	isolation_event();      // CR0, CR3, CR4, a task switch, SMM
 	BX_CPU_C *c = BX_CPU(cpu);
 	if (what == BX_INSTR_CONTEXT_SWITCH) {
 		last_cr3 = (Bit32u) c->cr3;
@@ -73,20 +98,20 @@ void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3)
 	isolation_tables(c, (Bit32u) c->prev_rip);
 }
 
-static bool is_table_load(unsigned op)
-{
-	return op == BX_IA_LIDT_Ms || op == BX_IA_LGDT_Ms ||
-	       op == BX_IA_LLDT_Ew || op == BX_IA_LTR_Ew;
-}
-
+// Called for a table load (bounce_op_watched) and while bounce_step.
 void bx_instr_before_execution(unsigned cpu, bxInstruction_c *i)
 {
 	if (!trace_on)
 		return;
 	BX_CPU_C *c = BX_CPU(cpu);
 	unsigned op = i->getIaOpcode();
-	if (is_table_load(op)) {
+	// With handlers chaining each trace ends in an inserted entry that
+	// only returns to the CPU loop: not an instruction, never retired.
+	if (op == BX_INSERTED_OPCODE)
+		return;
+	if (bounce_op_watched[op]) {
 		dt.opcode = op;
+		bounce_after = true;
 		dt.eip = (Bit32u) c->prev_rip;
 		dt.cpl = cpl_of(c);
 		if (op == BX_IA_LIDT_Ms) {
@@ -100,15 +125,15 @@ void bx_instr_before_execution(unsigned cpu, bxInstruction_c *i)
 		} else {
 			dt.old_base = c->tr.selector.value;
 		}
-	} else {
-		dt.opcode = 0;
 	}
-	if (isolation_checking)
+	if (bounce_step)
 		isolation_step(c);
 }
 
+// Called only while bounce_after: the table load has completed.
 void bx_instr_after_execution(unsigned cpu, bxInstruction_c *i)
 {
+	bounce_after = false;
 	if (dt.opcode == 0 || !trace_on)
 		return;
 	BX_CPU_C *c = BX_CPU(cpu);
@@ -152,6 +177,10 @@ void bx_instr_exception(unsigned cpu, unsigned vector, unsigned error_code)
 {
 	if (!trace_on)
 		return;
+	// A faulting table load never completes: Bochs skips its
+	// after-execution hook, so forget it here.
+	dt.opcode = 0;
+	bounce_after = false;
 	pending_int.valid = true;
 	pending_int.vector = vector;
 	pending_int.kind = EXC;
@@ -197,13 +226,12 @@ void bx_instr_outp(Bit16u addr, unsigned len, unsigned val)
 	guest_outp(addr, val);
 }
 
-// Every linear memory access: the hottest hook, so it only filters here.
-// Both filters are off unless isolation_checking (which implies trace_on).
+// A linear memory access that passed instrument.h's inline filter: both
+// filters are off unless isolation_checking (which implies trace_on).
 void bx_instr_lin_access(unsigned cpu, bx_address lin, bx_address phy, unsigned len,
                          unsigned memtype, unsigned rw)
 {
-	if (isolation_watch || (Bit32u) lin < isolation_stack_lo)
-		isolation_access(BX_CPU(cpu), (Bit32u) lin, len, rw);
+	isolation_access(BX_CPU(cpu), (Bit32u) lin, len, rw);
 }
 
 // Every physical access the CPU itself makes: here, page-table reads of the

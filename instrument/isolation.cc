@@ -12,6 +12,13 @@
 // runs under the kernel's CR3 or with a usable LDT; a ring-0 push never
 // lands below the bottom of the kernel stack announced last.
 //
+// The state these checks judge (CPL, CR3, paging, LDTR) changes only at
+// events Bochs reports: an interrupt or exception delivery, a far branch
+// (IRET, far CALL/JMP/RET, SYSENTER...), a CR0/CR3/CR4 load, a task
+// switch, SMM, LLDT, reset. So isolation_step looks at the first
+// instruction after each event, and then at every instruction only while
+// a transit lasts (bounce_step); the rest run without a call.
+//
 // The "shared" layout maps the kernel everywhere, so it is not checked.
 // BOUNCE_NO_CHECKS (a comma-separated list of check names, or "all")
 // switches checks off, to measure what each costs.
@@ -122,6 +129,7 @@ static void update_checking(void)
 	}
 	isolation_checking = kernel_known && !shared_mode && checks != 0;
 	isolation_watch = false;
+	bounce_step = isolation_checking;
 	isolation_stack_lo = isolation_checking && (checks & CHK_STACK) ? stack_lo : 0;
 }
 
@@ -184,9 +192,16 @@ static void end_transit(void)
 	access_reported = false;
 }
 
+// Look at the next instruction: what it runs under may have changed.
+void isolation_event(void)
+{
+	bounce_step = isolation_checking;
+}
+
 // An interrupt or exception is being delivered (before the switch).
 void isolation_delivery(BX_CPU_C *c, unsigned vector)
 {
+	isolation_event();
 	// The delivery pushes at CPL 0, on the stack the TSS names.
 	if (user_cr3_loaded(c) && (checks & CHK_ACCESS))
 		isolation_watch = true;
@@ -222,7 +237,8 @@ static void mode_change(BX_CPU_C *c, unsigned cpl)
 	last_cpl = cpl;
 }
 
-// Called before every instruction while isolation_checking.
+// Called before the first instruction after an event, and before every
+// instruction of a transit: bounce_step stays set only while one lasts.
 void isolation_step(BX_CPU_C *c)
 {
 	Bit32u cr3 = (Bit32u) c->cr3 & CR3_FRAME;
@@ -236,7 +252,8 @@ void isolation_step(BX_CPU_C *c)
 		flag(c, "cpl3-kernel-cr3", "");
 	cpl3_kernel_reported = cpl3_kernel;
 	isolation_watch = cpl == 0 && cr3 != kernel_cr3 && paging && (checks & CHK_ACCESS);
-	if (cpl != 0 || cr3 == kernel_cr3 || !paging) {
+	bounce_step = cpl == 0 && cr3 != kernel_cr3 && paging;
+	if (!bounce_step) {
 		if (transit_len > 0)
 			end_transit();
 		return;
@@ -326,6 +343,7 @@ void isolation_access(BX_CPU_C *c, Bit32u lin, unsigned len, unsigned rw)
 void isolation_lldt(BX_CPU_C *c, Bit32u eip)
 {
 	ldt_reported = false;
+	isolation_event();      // the next CPL-3 instruction checks the LDTR
 	if (isolation_checking && (checks & CHK_ENTRY) && c->ldtr.cache.valid)
 		flag_at(c, eip, "ldt", " how=lldt");
 }
