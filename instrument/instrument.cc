@@ -7,21 +7,24 @@
 // The per-instruction hooks are filtered inline (instrument.h): the
 // before-execution hook is called only for a descriptor-table load (when
 // logging) or while bounce_step asks for it (isolation.cc: after an event
-// that can change CPL, CR3 or paging, and through a transit); the
-// after-execution hook only to finish a table load.
+// that can change CPL, CR3 or paging, and through a transit; here: after a
+// table load). There is no after-execution hook: a table load is logged
+// from the next hook that runs once it has retired (the next instruction's,
+// or a delivery's), stamped with its own icount.
 
 #include "bounce.h"
 
 // CR3 as last logged: Bochs calls the CR3 hook after CR3 is set.
 static Bit32u last_cr3;
 
-// An LIDT/LGDT/LLDT/LTR seen before execution, logged after it. Bochs
-// skips the after-execution hook for an instruction that faults, so a
-// faulting load logs nothing.
+// An LIDT/LGDT/LLDT/LTR seen before execution, logged once it has retired
+// (icount has passed its own). One that faults never retires: the
+// exception finds icount unchanged and drops it, so it logs nothing.
 static struct {
 	unsigned opcode;        // 0: none pending
 	Bit32u old_base, old_limit, eip;
 	unsigned cpl;
+	Bit64u icount;          // the instruction's own
 } dt;
 
 // Bochs reports an exception or hardware interrupt first, then calls the
@@ -35,7 +38,6 @@ static struct {
 } pending_int;
 
 bool bounce_step;
-bool bounce_after;
 Bit8u bounce_op_watched[BX_IA_LAST];
 
 static unsigned cpl_of(BX_CPU_C *c)
@@ -63,7 +65,6 @@ void bx_instr_reset(unsigned cpu, unsigned type)
 {
 	last_cr3 = (Bit32u) BX_CPU(cpu)->cr3;
 	dt.opcode = 0;
-	bounce_after = false;
 	pending_int.valid = false;
 	isolation_event();
 }
@@ -98,45 +99,13 @@ void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3)
 	isolation_tables(c, (Bit32u) c->prev_rip);
 }
 
-// Called for a table load (bounce_op_watched) and while bounce_step.
-void bx_instr_before_execution(unsigned cpu, bxInstruction_c *i)
+// The table load seen last, if it has retired: its event and checks,
+// stamped with its own icount.
+static void settle_table_load(BX_CPU_C *c)
 {
-	if (!trace_on)
+	if (dt.opcode == 0 || trace_icount() == dt.icount)
 		return;
-	BX_CPU_C *c = BX_CPU(cpu);
-	unsigned op = i->getIaOpcode();
-	// With handlers chaining each trace ends in an inserted entry that
-	// only returns to the CPU loop: not an instruction, never retired.
-	if (op == BX_INSERTED_OPCODE)
-		return;
-	if (bounce_op_watched[op]) {
-		dt.opcode = op;
-		bounce_after = true;
-		dt.eip = (Bit32u) c->prev_rip;
-		dt.cpl = cpl_of(c);
-		if (op == BX_IA_LIDT_Ms) {
-			dt.old_base = (Bit32u) c->idtr.base;
-			dt.old_limit = c->idtr.limit;
-		} else if (op == BX_IA_LGDT_Ms) {
-			dt.old_base = (Bit32u) c->gdtr.base;
-			dt.old_limit = c->gdtr.limit;
-		} else if (op == BX_IA_LLDT_Ew) {
-			dt.old_base = c->ldtr.selector.value;
-		} else {
-			dt.old_base = c->tr.selector.value;
-		}
-	}
-	if (bounce_step)
-		isolation_step(c);
-}
-
-// Called only while bounce_after: the table load has completed.
-void bx_instr_after_execution(unsigned cpu, bxInstruction_c *i)
-{
-	bounce_after = false;
-	if (dt.opcode == 0 || !trace_on)
-		return;
-	BX_CPU_C *c = BX_CPU(cpu);
+	trace_pin_icount(dt.icount);
 	switch (dt.opcode) {
 	case BX_IA_LIDT_Ms:
 	case BX_IA_LGDT_Ms: {
@@ -160,7 +129,54 @@ void bx_instr_after_execution(unsigned cpu, bxInstruction_c *i)
 		isolation_tables(c, dt.eip);
 		break;
 	}
+	trace_pin_icount(0);
 	dt.opcode = 0;
+}
+
+// Before a table load, to remember the old value.
+static void begin_table_load(BX_CPU_C *c, unsigned op)
+{
+	dt.opcode = op;
+	dt.icount = trace_icount();
+	dt.eip = (Bit32u) c->prev_rip;
+	dt.cpl = cpl_of(c);
+	if (op == BX_IA_LIDT_Ms) {
+		dt.old_base = (Bit32u) c->idtr.base;
+		dt.old_limit = c->idtr.limit;
+	} else if (op == BX_IA_LGDT_Ms) {
+		dt.old_base = (Bit32u) c->gdtr.base;
+		dt.old_limit = c->gdtr.limit;
+	} else if (op == BX_IA_LLDT_Ew) {
+		dt.old_base = c->ldtr.selector.value;
+	} else {
+		dt.old_base = c->tr.selector.value;
+	}
+	bounce_step = true;     // the next instruction logs it
+}
+
+void events_finish(void)
+{
+	settle_table_load(BX_CPU(0));
+}
+
+// Called for a table load (bounce_op_watched) and while bounce_step.
+void bx_instr_before_execution(unsigned cpu, bxInstruction_c *i)
+{
+	if (!trace_on)
+		return;
+	unsigned op = i->getIaOpcode();
+	// With handlers chaining each trace ends in an inserted entry that
+	// only returns to the CPU loop: not an instruction, never retired.
+	if (op == BX_INSERTED_OPCODE)
+		return;
+	BX_CPU_C *c = BX_CPU(cpu);
+	bool step = bounce_step;
+	settle_table_load(c);
+	bounce_step = false;
+	if (step && isolation_checking)
+		isolation_step(c);      // sets bounce_step through a transit
+	if (bounce_op_watched[op])
+		begin_table_load(c, op);
 }
 
 // Exceptions that push an error code (in protected mode only).
@@ -177,10 +193,9 @@ void bx_instr_exception(unsigned cpu, unsigned vector, unsigned error_code)
 {
 	if (!trace_on)
 		return;
-	// A faulting table load never completes: Bochs skips its
-	// after-execution hook, so forget it here.
+	// A table load that faults has not retired: forget it.
+	settle_table_load(BX_CPU(cpu));
 	dt.opcode = 0;
-	bounce_after = false;
 	pending_int.valid = true;
 	pending_int.vector = vector;
 	pending_int.kind = EXC;
@@ -207,6 +222,7 @@ void bx_instr_interrupt(unsigned cpu, unsigned vector)
 		return;
 	static const char *const kinds[] = { "soft", "exc", "hw" };
 	BX_CPU_C *c = BX_CPU(cpu);
+	settle_table_load(c);
 	bool linked = pending_int.valid && pending_int.vector == vector;
 	int_kind kind = linked ? pending_int.kind : SOFT;
 	char err[24] = "";

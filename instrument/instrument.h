@@ -19,10 +19,8 @@ class bxInstruction_c;
 
 // The inline filters' state, owned by instrument.cc and isolation.cc.
 extern bool bounce_step;                // the next instruction needs a look
-extern bool bounce_after;               // a table load is under way
 extern Bit8u bounce_op_watched[];       // by opcode: LIDT, LGDT, LLDT, LTR
-extern bool isolation_watch;            // ring-0 accesses under a user CR3
-extern Bit32u isolation_stack_lo;       // writes below the kernel stack
+extern Bit64u bounce_lin_limit;         // linear accesses below it are checked
 
 void bx_instr_init_env(void);
 void bx_instr_exit_env(void);
@@ -36,7 +34,6 @@ void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3);
 void bx_instr_far_branch(unsigned cpu);
 
 void bx_instr_before_execution(unsigned cpu, bxInstruction_c *i);
-void bx_instr_after_execution(unsigned cpu, bxInstruction_c *i);
 
 void bx_instr_outp(Bit16u addr, unsigned len, unsigned val);
 
@@ -80,14 +77,11 @@ void bx_instr_phy_access(unsigned cpu, bx_address phy, unsigned len,
                 if (bounce_step | bounce_op_watched[(i)->getIaOpcode()])  \
                         bx_instr_before_execution(cpu_id, i);             \
         } while (0)
-#define BX_INSTR_AFTER_EXECUTION(cpu_id, i) do {                           \
-                if (bounce_after)                                         \
-                        bx_instr_after_execution(cpu_id, i);              \
-        } while (0)
+#define BX_INSTR_AFTER_EXECUTION(cpu_id, i)
 #define BX_INSTR_REPEAT_ITERATION(cpu_id, i)
 
 #define BX_INSTR_LIN_ACCESS(cpu_id, lin, phy, len, memtype, rw) do {      \
-                if (isolation_watch || (Bit32u) (lin) < isolation_stack_lo) \
+                if ((Bit64u) (Bit32u) (lin) < bounce_lin_limit)           \
                         bx_instr_lin_access(cpu_id, lin, phy, len, memtype, rw); \
         } while (0)
 #define BX_INSTR_PHY_ACCESS(cpu_id, phy, len, memtype, rw) \
