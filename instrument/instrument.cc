@@ -5,12 +5,13 @@
 // off. Bochs runs one CPU here (no SMP), so per-CPU state is plain globals.
 //
 // The per-instruction hooks are filtered inline (instrument.h): the
-// before-execution hook is called only for a descriptor-table load (when
-// logging) or while bounce_step asks for it (isolation.cc: after an event
-// that can change CPL, CR3 or paging, and through a transit; here: after a
-// table load). There is no after-execution hook: a table load is logged
-// from the next hook that runs once it has retired (the next instruction's,
-// or a delivery's), stamped with its own icount.
+// before-execution hook is called only while bounce_step asks for it
+// (isolation.cc: after an event that can change CPL, CR3 or paging, and
+// through a transit; here: after a table load). A descriptor-table load is
+// caught when Bochs decodes it: its handler is wrapped (bx_instr_opcode), so
+// no other instruction pays for it. There is no after-execution hook: a
+// table load is logged from the next hook that runs once it has retired (the
+// next instruction's, or a delivery's), stamped with its own icount.
 
 #include "bounce.h"
 
@@ -37,8 +38,11 @@ static struct {
 	bool has_err;
 } pending_int;
 
+#if !BX_USE_CPU_SMF
+#error "the table-load wrapper needs Bochs's static handlers (one CPU)"
+#endif
+
 bool bounce_step;
-Bit8u bounce_op_watched[BX_IA_LAST];
 
 static unsigned cpl_of(BX_CPU_C *c)
 {
@@ -48,12 +52,6 @@ static unsigned cpl_of(BX_CPU_C *c)
 void bx_instr_init_env(void)
 {
 	trace_open();
-	if (!trace_on)
-		return;
-	bounce_op_watched[BX_IA_LIDT_Ms] = 1;
-	bounce_op_watched[BX_IA_LGDT_Ms] = 1;
-	bounce_op_watched[BX_IA_LLDT_Ew] = 1;
-	bounce_op_watched[BX_IA_LTR_Ew] = 1;
 }
 
 void bx_instr_exit_env(void)
@@ -159,24 +157,52 @@ void events_finish(void)
 	settle_table_load(BX_CPU(0));
 }
 
-// Called for a table load (bounce_op_watched) and while bounce_step.
+// Bochs's own handlers of the table loads, by opcode and form (register
+// or memory operand: LLDT and LTR have both, each its own handler), as its
+// decoder assigns them (from its opcode table; BxError when invalid).
+static BxExecutePtr_tR table_handler[BX_IA_LAST][2];
+
+static bool is_table_load(unsigned op)
+{
+	return op == BX_IA_LIDT_Ms || op == BX_IA_LGDT_Ms ||
+	       op == BX_IA_LLDT_Ew || op == BX_IA_LTR_Ew;
+}
+
+// Runs in place of a table load's handler: Bochs has run the before hook
+// (if bounce_step) and advanced RIP; prev_rip is still the instruction's.
+static void BX_CPP_AttrRegparmN(1) table_load(bxInstruction_c *i)
+{
+	unsigned op = i->getIaOpcode();
+	begin_table_load(BX_CPU(0), op);
+	BX_CPU_CALL_METHOD(table_handler[op][i->modC0()], (i));
+}
+
+// Bochs has decoded an instruction into its trace cache: wrap the table
+// loads' handlers while logging (an invalid one, BxError, only faults).
+void bx_instr_opcode(bxInstruction_c *i)
+{
+	unsigned op = i->getIaOpcode();
+	if (!trace_on || !is_table_load(op) || i->execute1 == table_load ||
+	    i->execute1 == &BX_CPU_C::BxError)
+		return;
+	table_handler[op][i->modC0()] = i->execute1;
+	i->execute1 = table_load;
+}
+
+// Called while bounce_step.
 void bx_instr_before_execution(unsigned cpu, bxInstruction_c *i)
 {
 	if (!trace_on)
 		return;
-	unsigned op = i->getIaOpcode();
 	// With handlers chaining each trace ends in an inserted entry that
 	// only returns to the CPU loop: not an instruction, never retired.
-	if (op == BX_INSERTED_OPCODE)
+	if (i->getIaOpcode() == BX_INSERTED_OPCODE)
 		return;
 	BX_CPU_C *c = BX_CPU(cpu);
-	bool step = bounce_step;
 	settle_table_load(c);
 	bounce_step = false;
-	if (step && isolation_checking)
+	if (isolation_checking)
 		isolation_step(c);      // sets bounce_step through a transit
-	if (bounce_op_watched[op])
-		begin_table_load(c, op);
 }
 
 // Exceptions that push an error code (in protected mode only).

@@ -19,7 +19,6 @@ class bxInstruction_c;
 
 // The inline filters' state, owned by instrument.cc and isolation.cc.
 extern bool bounce_step;                // the next instruction needs a look
-extern Bit8u bounce_op_watched[];       // by opcode: LIDT, LGDT, LLDT, LTR
 extern Bit64u bounce_lin_limit;         // linear accesses below it are checked
 
 void bx_instr_init_env(void);
@@ -33,6 +32,7 @@ void bx_instr_hwinterrupt(unsigned cpu, unsigned vector, Bit16u cs, bx_address e
 void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3);
 void bx_instr_far_branch(unsigned cpu);
 
+void bx_instr_opcode(bxInstruction_c *i);
 void bx_instr_before_execution(unsigned cpu, bxInstruction_c *i);
 
 void bx_instr_outp(Bit16u addr, unsigned len, unsigned val);
@@ -59,7 +59,7 @@ void bx_instr_phy_access(unsigned cpu, bx_address phy, unsigned len,
 #define BX_INSTR_FAR_BRANCH(cpu_id, what, prev_cs, prev_eip, new_cs, new_eip) \
                 bx_instr_far_branch(cpu_id)
 
-#define BX_INSTR_OPCODE(cpu_id, i, opcode, len, is32, is64)
+#define BX_INSTR_OPCODE(cpu_id, i, opcode, len, is32, is64) bx_instr_opcode(i)
 
 #define BX_INSTR_EXCEPTION(cpu_id, vector, error_code) \
                 bx_instr_exception(cpu_id, vector, error_code)
@@ -74,7 +74,7 @@ void bx_instr_phy_access(unsigned cpu, bx_address phy, unsigned len,
 #define BX_INSTR_PREFETCH_HINT(cpu_id, what, seg, offset)
 
 #define BX_INSTR_BEFORE_EXECUTION(cpu_id, i) do {                          \
-                if (bounce_step | bounce_op_watched[(i)->getIaOpcode()])  \
+                if (bounce_step)                                          \
                         bx_instr_before_execution(cpu_id, i);             \
         } while (0)
 #define BX_INSTR_AFTER_EXECUTION(cpu_id, i)
