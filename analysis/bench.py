@@ -332,7 +332,7 @@ def targets(res):
                       bp, BOOT_TARGET, None if bp is None else bp <= BOOT_TARGET))
     sp = res.get("speed", {}).get("summary", {})
     out.append(target(None, f"emulator: logging on <= {speed.TARGET} x the optimised plain "
-                      "Bochs (wall s, analysis/speed.py)", sp.get("measured"), speed.TARGET,
+                      "Bochs (CPU s per round, median; analysis/speed.py)", sp.get("measured"), speed.TARGET,
                       sp.get("met")))
     return out
 
