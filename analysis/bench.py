@@ -332,8 +332,8 @@ def targets(res):
                       bp, BOOT_TARGET, None if bp is None else bp <= BOOT_TARGET))
     sp = res.get("speed", {}).get("summary", {})
     out.append(target(None, f"emulator: logging on <= {speed.TARGET} x the optimised plain "
-                      "Bochs (CPU s per round, median; analysis/speed.py)", sp.get("measured"), speed.TARGET,
-                      sp.get("met")))
+                      "Bochs (CPU s per round, median; analysis/speed.py)",
+                      sp.get("measured"), speed.TARGET, sp.get("met")))
     return out
 
 
