@@ -3,7 +3,8 @@
 Boots build/bounce.iso once in our Bochs with the event log on and runs the
 speed workload (t_4gb_map, t_fork_cow, t_window_chase from the shell):
 the programs pass, the count is read, the log is complete and flags
-nothing.  The table itself is checked from synthetic runs (booting every
+nothing.  tests/system/probe_tables.S checks how table loads are logged
+since the module lost its after-execution hook.  The table itself is checked from synthetic runs (booting every
 configuration is `make bench`'s job): every configuration has its row, the
 ratios are to the optimised reference, and the target line is there --
 never the figures themselves (docs/performance.md).
@@ -13,9 +14,11 @@ import sys
 
 import pytest
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from test_boot import boot, build_probe  # noqa: E402
 from analysis import speed  # noqa: E402
 from analysis.events import read_events  # noqa: E402
 
@@ -66,3 +69,19 @@ def test_target_missed_is_reported():
     summary = speed.summarise(res)
     assert summary["met"] is False and summary["measured"] == 1.333
     assert "met: **no**" in speed.markdown({"configs": res, "summary": summary})
+
+
+def test_table_loads_are_logged_when_they_retire():
+    """Without an after-execution hook, a table load is logged from the next
+    hook after it retired: back-to-back loads each get their own event and
+    icount, and a load that faults logs only its exception."""
+    iso, sym = build_probe("probe_tables.S")
+    status, _, events, trailer, _ = boot(iso, "probe_tables")
+    assert status == 166 and trailer is not None
+    mine = [(n, k, f) for n, k, f in events
+            if "eip" in f and sym["_start"] <= int(f["eip"], 16) < sym["gp_handler"]]
+    loads = [(n, k, int(f["eip"], 16)) for n, k, f in mine if k in ("LGDT", "LIDT", "LTR", "LLDT")]
+    lgdt = loads[0][0]
+    assert loads == [(lgdt, "LGDT", sym["probe_lgdt"]), (lgdt + 1, "LIDT", sym["probe_lidt"])]
+    faults = [(n, f["vec"], f["kind"], f.get("err")) for n, k, f in mine if k == "INT"]
+    assert faults == [(lgdt + 3, "13", "exc", "0x1238")]
