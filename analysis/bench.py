@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from analysis import tlb
+from analysis import speed, tlb
 from analysis.events import MARK_KINDS, read_events
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -332,6 +332,10 @@ def targets(res):
     bp = res["boot_prompt_instructions"]
     out.append(target(None, "boot to the shell prompt <= 150 M instructions",
                       bp, BOOT_TARGET, None if bp is None else bp <= BOOT_TARGET))
+    sp = res.get("speed", {}).get("summary", {})
+    out.append(target(None, f"emulator: logging on <= {speed.TARGET} x the optimised plain "
+                      "Bochs (CPU s per round, median; analysis/speed.py)",
+                      sp.get("measured"), speed.TARGET, sp.get("met")))
     return out
 
 
@@ -441,6 +445,8 @@ def main(argv=None):
     ap.add_argument("--shared-iso")
     ap.add_argument("--shell-iso")
     ap.add_argument("--shared-shell-iso", help="the shared layout's shell ISO (TLB experiment)")
+    ap.add_argument("--bochs-ref", help="plain Bochs, --enable-all-optimizations (speed table)")
+    ap.add_argument("--bochs-plain", help="plain Bochs, default options (speed table)")
     ap.add_argument("--render", action="store_true",
                     help="boot nothing: recompute the targets and rewrite the tables "
                          "and plot from OUT/results.json")
@@ -482,6 +488,9 @@ def main(argv=None):
     say("large pages (largeloop small|large, both layouts)")
     res["large_loop"] = {"bounce": tlb.large_loop(args.shell_iso, args.bochs),
                          "shared": tlb.large_loop(args.shared_shell_iso, args.bochs)}
+    say("emulator speed (analysis/speed.py)")
+    res["speed"] = speed.run(args.shell_iso, args.out, args.runs, say, ref=args.bochs_ref,
+                             plain=args.bochs_plain, ours=args.bochs, stub=args.bochs_stub)
     res["targets"] = targets(res)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
@@ -497,6 +506,8 @@ def write_outputs(res, out):
         tlb.plot(res["tlb"], os.path.join(out, "tlb.png"))
     if res.get("large_loop"):
         md += "\n" + tlb.loop_markdown(res["large_loop"])
+    if res.get("speed"):
+        md += "\n" + speed.markdown(res["speed"])
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write(md)
     plot(res, os.path.join(out, "instructions.png"))

@@ -16,6 +16,10 @@ void trace_event(const char *kind, const char *fmt, ...)
 void trace_text(const char *s);         // raw text (already formatted)
 void trace_finish(void);                // trailer, flush, close; idempotent
 Bit64u trace_icount(void);
+void trace_pin_icount(Bit64u icount);   // events carry this icount; 0: the CPU's
+
+// instrument.cc: the hooks' own state.
+void events_finish(void);               // log a retired table load still pending
 
 // guest.cc: the guest's ports.
 void guest_outp(Bit16u port, unsigned val);
@@ -35,14 +39,14 @@ void counters_keys(char *out, size_t n);   // " walks=.. ptes=.. flushes=.."
 
 // isolation.cc: what the kernel announced, and the checks.
 extern bool isolation_checking;         // kernel announced, not shared mode, checks on
-// The linear-access hook's filter, so that most accesses cost two tests:
-extern bool isolation_watch;            // ring 0 under a user CR3, or a delivery there
-extern Bit32u isolation_stack_lo;       // bottom of the announced kernel stack, or 0
+// instrument.h's inline filters (declared there): bounce_lin_limit (the
+// linear accesses the checks want to see) and bounce_step (isolation_event).
 void isolation_kernel(Bit32u cr3);
 void isolation_window(Bit32u cr3, Bit32u va, Bit32u pages);
 void isolation_mode(const char *name);
 void isolation_stack(Bit32u lo, Bit32u hi);
-void isolation_step(BX_CPU_C *c);       // before every instruction
+void isolation_event(void);             // CPL, CR3, paging or LDTR may change
+void isolation_step(BX_CPU_C *c);       // before an instruction, while bounce_step
 void isolation_delivery(BX_CPU_C *c, unsigned vector);
 void isolation_tables(BX_CPU_C *c, Bit32u eip);  // CR3, IDTR, GDTR or TR changed
 void isolation_lldt(BX_CPU_C *c, Bit32u eip);

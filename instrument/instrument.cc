@@ -3,19 +3,29 @@
 //
 // Every hook but the port hook returns at its first test when logging is
 // off. Bochs runs one CPU here (no SMP), so per-CPU state is plain globals.
+//
+// The per-instruction hooks are filtered inline (instrument.h): the
+// before-execution hook is called only while bounce_step asks for it
+// (isolation.cc: after an event that can change CPL, CR3 or paging, and
+// through a transit; here: after a table load). A descriptor-table load is
+// caught when Bochs decodes it: its handler is wrapped (bx_instr_opcode), so
+// no other instruction pays for it. There is no after-execution hook: a
+// table load is logged from the next hook that runs once it has retired (the
+// next instruction's, or a delivery's), stamped with its own icount.
 
 #include "bounce.h"
 
 // CR3 as last logged: Bochs calls the CR3 hook after CR3 is set.
 static Bit32u last_cr3;
 
-// An LIDT/LGDT/LLDT/LTR seen before execution, logged after it. Bochs
-// skips the after-execution hook for an instruction that faults, so a
-// faulting load logs nothing.
+// An LIDT/LGDT/LLDT/LTR seen before execution, logged once it has retired
+// (icount has passed its own). One that faults never retires: the
+// exception finds icount unchanged and drops it, so it logs nothing.
 static struct {
 	unsigned opcode;        // 0: none pending
 	Bit32u old_base, old_limit, eip;
 	unsigned cpl;
+	Bit64u icount;          // the instruction's own
 } dt;
 
 // Bochs reports an exception or hardware interrupt first, then calls the
@@ -27,6 +37,12 @@ static struct {
 	int_kind kind;
 	bool has_err;
 } pending_int;
+
+#if !BX_USE_CPU_SMF
+#error "the table-load wrapper needs Bochs's static handlers (one CPU)"
+#endif
+
+bool bounce_step;
 
 static unsigned cpl_of(BX_CPU_C *c)
 {
@@ -48,6 +64,13 @@ void bx_instr_reset(unsigned cpu, unsigned type)
 	last_cr3 = (Bit32u) BX_CPU(cpu)->cr3;
 	dt.opcode = 0;
 	pending_int.valid = false;
+	isolation_event();
+}
+
+// A far CALL, JMP, RET or IRET, SYSENTER and the like: CPL may change.
+void bx_instr_far_branch(unsigned cpu)
+{
+	isolation_event();
 }
 
 void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3)
@@ -55,6 +78,7 @@ void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3)
 	counters_tlb(what);
 	if (!trace_on)
 		return;
+	isolation_event();      // CR0, CR3, CR4, a task switch, SMM
 	BX_CPU_C *c = BX_CPU(cpu);
 	if (what == BX_INSTR_CONTEXT_SWITCH) {
 		last_cr3 = (Bit32u) c->cr3;
@@ -73,45 +97,13 @@ void bx_instr_tlb_cntrl(unsigned cpu, unsigned what, bx_phy_address new_cr3)
 	isolation_tables(c, (Bit32u) c->prev_rip);
 }
 
-static bool is_table_load(unsigned op)
+// The table load seen last, if it has retired: its event and checks,
+// stamped with its own icount.
+static void settle_table_load(BX_CPU_C *c)
 {
-	return op == BX_IA_LIDT_Ms || op == BX_IA_LGDT_Ms ||
-	       op == BX_IA_LLDT_Ew || op == BX_IA_LTR_Ew;
-}
-
-void bx_instr_before_execution(unsigned cpu, bxInstruction_c *i)
-{
-	if (!trace_on)
+	if (dt.opcode == 0 || trace_icount() == dt.icount)
 		return;
-	BX_CPU_C *c = BX_CPU(cpu);
-	unsigned op = i->getIaOpcode();
-	if (is_table_load(op)) {
-		dt.opcode = op;
-		dt.eip = (Bit32u) c->prev_rip;
-		dt.cpl = cpl_of(c);
-		if (op == BX_IA_LIDT_Ms) {
-			dt.old_base = (Bit32u) c->idtr.base;
-			dt.old_limit = c->idtr.limit;
-		} else if (op == BX_IA_LGDT_Ms) {
-			dt.old_base = (Bit32u) c->gdtr.base;
-			dt.old_limit = c->gdtr.limit;
-		} else if (op == BX_IA_LLDT_Ew) {
-			dt.old_base = c->ldtr.selector.value;
-		} else {
-			dt.old_base = c->tr.selector.value;
-		}
-	} else {
-		dt.opcode = 0;
-	}
-	if (isolation_checking)
-		isolation_step(c);
-}
-
-void bx_instr_after_execution(unsigned cpu, bxInstruction_c *i)
-{
-	if (dt.opcode == 0 || !trace_on)
-		return;
-	BX_CPU_C *c = BX_CPU(cpu);
+	trace_pin_icount(dt.icount);
 	switch (dt.opcode) {
 	case BX_IA_LIDT_Ms:
 	case BX_IA_LGDT_Ms: {
@@ -135,7 +127,82 @@ void bx_instr_after_execution(unsigned cpu, bxInstruction_c *i)
 		isolation_tables(c, dt.eip);
 		break;
 	}
+	trace_pin_icount(0);
 	dt.opcode = 0;
+}
+
+// Before a table load, to remember the old value.
+static void begin_table_load(BX_CPU_C *c, unsigned op)
+{
+	dt.opcode = op;
+	dt.icount = trace_icount();
+	dt.eip = (Bit32u) c->prev_rip;
+	dt.cpl = cpl_of(c);
+	if (op == BX_IA_LIDT_Ms) {
+		dt.old_base = (Bit32u) c->idtr.base;
+		dt.old_limit = c->idtr.limit;
+	} else if (op == BX_IA_LGDT_Ms) {
+		dt.old_base = (Bit32u) c->gdtr.base;
+		dt.old_limit = c->gdtr.limit;
+	} else if (op == BX_IA_LLDT_Ew) {
+		dt.old_base = c->ldtr.selector.value;
+	} else {
+		dt.old_base = c->tr.selector.value;
+	}
+	bounce_step = true;     // the next instruction logs it
+}
+
+void events_finish(void)
+{
+	settle_table_load(BX_CPU(0));
+}
+
+// Bochs's own handlers of the table loads, by opcode and form (register
+// or memory operand: LLDT and LTR have both, each its own handler), as its
+// decoder assigns them (from its opcode table; BxError when invalid).
+static BxExecutePtr_tR table_handler[BX_IA_LAST][2];
+
+static bool is_table_load(unsigned op)
+{
+	return op == BX_IA_LIDT_Ms || op == BX_IA_LGDT_Ms ||
+	       op == BX_IA_LLDT_Ew || op == BX_IA_LTR_Ew;
+}
+
+// Runs in place of a table load's handler: Bochs has run the before hook
+// (if bounce_step) and advanced RIP; prev_rip is still the instruction's.
+static void BX_CPP_AttrRegparmN(1) table_load(bxInstruction_c *i)
+{
+	unsigned op = i->getIaOpcode();
+	begin_table_load(BX_CPU(0), op);
+	BX_CPU_CALL_METHOD(table_handler[op][i->modC0()], (i));
+}
+
+// Bochs has decoded an instruction into its trace cache: wrap the table
+// loads' handlers while logging (an invalid one, BxError, only faults).
+void bx_instr_opcode(bxInstruction_c *i)
+{
+	unsigned op = i->getIaOpcode();
+	if (!trace_on || !is_table_load(op) || i->execute1 == table_load ||
+	    i->execute1 == &BX_CPU_C::BxError)
+		return;
+	table_handler[op][i->modC0()] = i->execute1;
+	i->execute1 = table_load;
+}
+
+// Called while bounce_step.
+void bx_instr_before_execution(unsigned cpu, bxInstruction_c *i)
+{
+	if (!trace_on)
+		return;
+	// With handlers chaining each trace ends in an inserted entry that
+	// only returns to the CPU loop: not an instruction, never retired.
+	if (i->getIaOpcode() == BX_INSERTED_OPCODE)
+		return;
+	BX_CPU_C *c = BX_CPU(cpu);
+	settle_table_load(c);
+	bounce_step = false;
+	if (isolation_checking)
+		isolation_step(c);      // sets bounce_step through a transit
 }
 
 // Exceptions that push an error code (in protected mode only).
@@ -152,6 +219,9 @@ void bx_instr_exception(unsigned cpu, unsigned vector, unsigned error_code)
 {
 	if (!trace_on)
 		return;
+	// A table load that faults has not retired: forget it.
+	settle_table_load(BX_CPU(cpu));
+	dt.opcode = 0;
 	pending_int.valid = true;
 	pending_int.vector = vector;
 	pending_int.kind = EXC;
@@ -178,6 +248,7 @@ void bx_instr_interrupt(unsigned cpu, unsigned vector)
 		return;
 	static const char *const kinds[] = { "soft", "exc", "hw" };
 	BX_CPU_C *c = BX_CPU(cpu);
+	settle_table_load(c);
 	bool linked = pending_int.valid && pending_int.vector == vector;
 	int_kind kind = linked ? pending_int.kind : SOFT;
 	char err[24] = "";
@@ -197,13 +268,12 @@ void bx_instr_outp(Bit16u addr, unsigned len, unsigned val)
 	guest_outp(addr, val);
 }
 
-// Every linear memory access: the hottest hook, so it only filters here.
-// Both filters are off unless isolation_checking (which implies trace_on).
+// A linear memory access that passed instrument.h's inline filter: both
+// filters are off unless isolation_checking (which implies trace_on).
 void bx_instr_lin_access(unsigned cpu, bx_address lin, bx_address phy, unsigned len,
                          unsigned memtype, unsigned rw)
 {
-	if (isolation_watch || (Bit32u) lin < isolation_stack_lo)
-		isolation_access(BX_CPU(cpu), (Bit32u) lin, len, rw);
+	isolation_access(BX_CPU(cpu), (Bit32u) lin, len, rw);
 }
 
 // Every physical access the CPU itself makes: here, page-table reads of the

@@ -12,6 +12,13 @@
 // runs under the kernel's CR3 or with a usable LDT; a ring-0 push never
 // lands below the bottom of the kernel stack announced last.
 //
+// The state these checks judge (CPL, CR3, paging, LDTR) changes only at
+// events Bochs reports: an interrupt or exception delivery, a far branch
+// (IRET, far CALL/JMP/RET, SYSENTER...), a CR0/CR3/CR4 load, a task
+// switch, SMM, LLDT, reset. So isolation_step looks at the first
+// instruction after each event, and then at every instruction only while
+// a transit lasts (bounce_step); the rest run without a call.
+//
 // The "shared" layout maps the kernel everywhere, so it is not checked.
 // BOUNCE_NO_CHECKS (a comma-separated list of check names, or "all")
 // switches checks off, to measure what each costs.
@@ -37,8 +44,13 @@ struct window {
 };
 
 bool isolation_checking;
-bool isolation_watch;
-Bit32u isolation_stack_lo;
+Bit64u bounce_lin_limit;
+
+// What the linear-access hook passes on (bounce_lin_limit): every access
+// while ring 0 runs under a user CR3, or a delivery there (watch); else
+// those below the announced stack's bottom while ring 0 may run under the
+// kernel's CR3 (stack_watch: from an event until the next look says no).
+static bool watch, stack_watch;
 
 static bool kernel_known, shared_mode;
 static Bit32u kernel_cr3;
@@ -113,6 +125,12 @@ static void read_switches(void)
 	}
 }
 
+static void set_lin_limit(void)
+{
+	Bit32u lo = isolation_checking && (checks & CHK_STACK) && stack_watch ? stack_lo : 0;
+	bounce_lin_limit = watch ? (Bit64u) 1 << 32 : lo;
+}
+
 static void update_checking(void)
 {
 	static bool switches_read;
@@ -121,8 +139,10 @@ static void update_checking(void)
 		switches_read = true;
 	}
 	isolation_checking = kernel_known && !shared_mode && checks != 0;
-	isolation_watch = false;
-	isolation_stack_lo = isolation_checking && (checks & CHK_STACK) ? stack_lo : 0;
+	watch = false;
+	stack_watch = true;
+	bounce_step = isolation_checking;
+	set_lin_limit();
 }
 
 void isolation_kernel(Bit32u cr3)
@@ -184,12 +204,23 @@ static void end_transit(void)
 	access_reported = false;
 }
 
+// Look at the next instruction: what it runs under may have changed.
+void isolation_event(void)
+{
+	bounce_step |= isolation_checking;
+	stack_watch = true;
+	set_lin_limit();
+}
+
 // An interrupt or exception is being delivered (before the switch).
 void isolation_delivery(BX_CPU_C *c, unsigned vector)
 {
+	isolation_event();
 	// The delivery pushes at CPL 0, on the stack the TSS names.
-	if (user_cr3_loaded(c) && (checks & CHK_ACCESS))
-		isolation_watch = true;
+	if (user_cr3_loaded(c) && (checks & CHK_ACCESS)) {
+		watch = true;
+		set_lin_limit();
+	}
 	via_int = true;
 	via_vector = vector;
 	via_tr = c->tr.selector.value;
@@ -222,7 +253,8 @@ static void mode_change(BX_CPU_C *c, unsigned cpl)
 	last_cpl = cpl;
 }
 
-// Called before every instruction while isolation_checking.
+// Called before the first instruction after an event, and before every
+// instruction of a transit: bounce_step stays set only while one lasts.
 void isolation_step(BX_CPU_C *c)
 {
 	Bit32u cr3 = (Bit32u) c->cr3 & CR3_FRAME;
@@ -235,8 +267,11 @@ void isolation_step(BX_CPU_C *c)
 	if (cpl3_kernel && !cpl3_kernel_reported)
 		flag(c, "cpl3-kernel-cr3", "");
 	cpl3_kernel_reported = cpl3_kernel;
-	isolation_watch = cpl == 0 && cr3 != kernel_cr3 && paging && (checks & CHK_ACCESS);
-	if (cpl != 0 || cr3 == kernel_cr3 || !paging) {
+	watch = cpl == 0 && cr3 != kernel_cr3 && paging && (checks & CHK_ACCESS);
+	stack_watch = cpl == 0 && cr3 == kernel_cr3 && paging;
+	set_lin_limit();
+	bounce_step = cpl == 0 && cr3 != kernel_cr3 && paging;
+	if (!bounce_step) {
 		if (transit_len > 0)
 			end_transit();
 		return;
@@ -302,7 +337,7 @@ static void check_stack(BX_CPU_C *c, Bit32u lin)
 }
 
 // A linear data access that passed instrument.cc's cheap filter
-// (isolation_watch or below isolation_stack_lo): only ring 0 is judged.
+// (bounce_lin_limit): only ring 0 is judged.
 void isolation_access(BX_CPU_C *c, Bit32u lin, unsigned len, unsigned rw)
 {
 	if (!isolation_checking || cpl_of(c) != 0 || rw == BX_EXECUTE || !c->cr0.get_PG())
@@ -326,6 +361,7 @@ void isolation_access(BX_CPU_C *c, Bit32u lin, unsigned len, unsigned rw)
 void isolation_lldt(BX_CPU_C *c, Bit32u eip)
 {
 	ldt_reported = false;
+	isolation_event();      // the next CPL-3 instruction checks the LDTR
 	if (isolation_checking && (checks & CHK_ENTRY) && c->ldtr.cache.valid)
 		flag_at(c, eip, "ldt", " how=lldt");
 }

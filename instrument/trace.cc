@@ -50,9 +50,17 @@ static void append(const char *s, size_t n)
 	used += n;
 }
 
+// Nonzero: the icount events carry instead of the CPU's (trace_pin_icount).
+static Bit64u pinned;
+
 Bit64u trace_icount(void)
 {
-	return BX_CPU(0)->get_icount();
+	return pinned ? pinned : BX_CPU(0)->get_icount();
+}
+
+void trace_pin_icount(Bit64u icount)
+{
+	pinned = icount;
 }
 
 void trace_text(const char *s)
@@ -80,6 +88,7 @@ void trace_finish(void)
 {
 	if (!trace_on)
 		return;
+	events_finish();
 	isolation_finish();
 	char mmu[96], line[200];
 	counters_keys(mmu, sizeof mmu);
