@@ -153,13 +153,9 @@ static int page_out(struct as *as, uint32_t va)
 	struct as *out[NPROC];
 	int n = victims(as, va, *as_pte(as, va, 0), out);
 	KASSERT(n > 0);
-	int slot = swap_slot_alloc();
+	int slot = swap_slot_alloc_below(PAGER_SLOTS); /* the entry could not name more */
 	if (slot < 0)
 		return slot;
-	if ((uint32_t)slot >= PAGER_SLOTS) { /* the entry could not name it */
-		swap_slot_free(slot);
-		return -ENOSPC;
-	}
 	if (swap_write(slot, (void *)PTE_ADDR(*as_pte(as, va, 0))) < 0) {
 		swap_slot_free(slot);
 		return -EIO;
