@@ -13,11 +13,11 @@
  * reverse map and all go out to one slot, which counts them.  They come
  * back shared: the first page-in of a slot others still name keeps its
  * frame in the swap cache (swapcache.c), and the others map that frame,
- * copy-on-write or read-only as the page was.  Writable shared frames (map_frames aliases,
- * descriptors) and frames with references that are not such mappings
- * (a descriptor's, fork's alias copies) are never victims: their sharers
- * would stop seeing each other's writes.  Nor are large pages, page
- * tables or the window.
+ * copy-on-write or read-only as the page was.  Writable shared frames
+ * (map_frames aliases, descriptors) and frames with references that are
+ * not such mappings (a descriptor's, fork's alias copies, the swap
+ * cache's) are never victims: their sharers would stop seeing each
+ * other's writes.  Nor are large pages, page tables or the window.
  *
  * The disk is polled (no sleeping), so nothing else runs while a page
  * goes out or comes in: the entry is rewritten after the transfer.
