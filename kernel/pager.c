@@ -10,12 +10,14 @@
  * one that fork shares read-only or copy-on-write, whose mappings all sit
  * at the same address in parent and children (map_frames makes a
  * copy-on-write source private first), so they are found without a
- * reverse map and all go out to one slot, which counts them.  Each comes
- * back as a private copy.  Writable shared frames (map_frames aliases,
- * descriptors) and frames with references that are not such mappings
- * (a descriptor's, fork's alias copies) are never victims: their sharers
- * would stop seeing each other's writes.  Nor are large pages, page
- * tables or the window.
+ * reverse map and all go out to one slot, which counts them.  They come
+ * back shared: the first page-in of a slot others still name keeps its
+ * frame in the swap cache (swapcache.c), and the others map that frame,
+ * copy-on-write or read-only as the page was.  Writable shared frames
+ * (map_frames aliases, descriptors) and frames with references that are
+ * not such mappings (a descriptor's, fork's alias copies, the swap
+ * cache's) are never victims: their sharers would stop seeing each
+ * other's writes.  Nor are large pages, page tables or the window.
  *
  * The disk is polled (no sleeping), so nothing else runs while a page
  * goes out or comes in: the entry is rewritten after the transfer.
@@ -29,6 +31,7 @@
 #include "klib.h"
 #include "proc.h"
 #include "stats.h"
+#include "swapcache.h"
 #include "swapslot.h"
 #include "trap.h"
 #include "vm.h"
@@ -150,13 +153,9 @@ static int page_out(struct as *as, uint32_t va)
 	struct as *out[NPROC];
 	int n = victims(as, va, *as_pte(as, va, 0), out);
 	KASSERT(n > 0);
-	int slot = swap_slot_alloc();
+	int slot = swap_slot_alloc_below(PAGER_SLOTS); /* the entry could not name more */
 	if (slot < 0)
 		return slot;
-	if ((uint32_t)slot >= PAGER_SLOTS) { /* the entry could not name it */
-		swap_slot_free(slot);
-		return -ENOSPC;
-	}
 	if (swap_write(slot, (void *)PTE_ADDR(*as_pte(as, va, 0))) < 0) {
 		swap_slot_free(slot);
 		return -EIO;
@@ -197,32 +196,73 @@ static uint32_t free_frames(void)
 	return bi.free_pages;
 }
 
+/* One frame freed, or made a victim: a cached frame nobody maps goes
+ * first (no disk write); then a victim; then a cached frame still mapped
+ * leaves the cache, so its mappings alone hold it and it can go out. */
+static int make_room(void)
+{
+	if (swapcache_shrink(0))
+		return 0;
+	if (page_out_any() == 0)
+		return 0;
+	return swapcache_shrink(1) ? 0 : -ENOMEM;
+}
+
 /* User pages leave PAGER_RESERVE frames to the kernel's own page_alloc
  * calls (kernel stacks, windows), which do not page anything out. */
 uint32_t pager_page_alloc(void)
 {
 	while (free_frames() <= PAGER_RESERVE)
-		if (page_out_any() < 0)
+		if (make_room() < 0)
 			break; /* nothing left to page out: dip into the reserve */
 	return page_alloc();
+}
+
+void pager_slot_unref(int slot)
+{
+	swap_slot_unref(slot);
+	if (swap_slot_refs(slot) == 0)
+		swapcache_forget(slot);
+}
+
+/* The frame for slot's page: the swap cache's, with a reference for the
+ * caller, or a fresh one read from the disk, which the cache keeps if
+ * other entries still name the slot.  0 and *err if none. */
+static uint32_t slot_frame(int slot, int *err)
+{
+	uint32_t pa = swapcache_find(slot);
+	if (pa) {
+		page_ref(pa);
+		return pa;
+	}
+	*err = -ENOMEM;
+	if (!(pa = pager_page_alloc()))
+		return 0;
+	if (swap_read(slot, (void *)pa) < 0) {
+		page_unref(pa);
+		*err = -EIO;
+		return 0;
+	}
+	if (swap_slot_refs(slot) > 1)
+		swapcache_add(slot, pa);
+	return pa;
 }
 
 int pager_page_in(struct as *as, uint32_t va, uint32_t *pte)
 {
 	uint32_t e = *pte, pa;
-	int slot = pte_slot(e);
-	pa = pager_page_alloc(); /* va is not present: never a victim meanwhile */
-	if (!pa)
-		return -ENOMEM;
-	if (swap_read(slot, (void *)pa) < 0) {
-		page_unref(pa);
-		return -EIO;
-	}
-	/* Private now even if the slot is shared (fork): writable if it was
-	 * writable or copy-on-write. */
-	*pte = pa | ((e & (PTE_W | PTE_COW)) ? PTE_W : 0) | PTE_A | PTE_P | PTE_U; /* A: the retry needs it */
+	int slot = pte_slot(e), err;
+	if (!(pa = slot_frame(slot, &err))) /* va is not present: never a victim meanwhile */
+		return err;
+	/* A frame others hold too (the cache, another sharer) comes back
+	 * copy-on-write if the page was writable or copy-on-write; a
+	 * private one comes back writable. */
+	uint32_t w = 0;
+	if (e & (PTE_W | PTE_COW))
+		w = page_refcount(pa) > 1 ? PTE_COW : PTE_W;
+	*pte = pa | w | PTE_A | PTE_P | PTE_U; /* A: the retry needs it */
 	as->pages++;
-	swap_slot_unref(slot);
+	pager_slot_unref(slot);
 	kstats.pageins++;
 	announce("pagein as=0x%08x va=0x%08x slot=%d", as->pgdir, va, slot);
 	return 0;

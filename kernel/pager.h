@@ -29,12 +29,14 @@ uint32_t pager_page_alloc(void);
 int pager_free_va(struct as *as, uint32_t *va);
 /* The swapped page at va (entry *pte) back into a frame: 0 or -ENOMEM/-EIO. */
 int pager_page_in(struct as *as, uint32_t va, uint32_t *pte);
+/* One reference to slot goes; with the last, its swap-cache entry. */
+void pager_slot_unref(int slot);
 /* The slot an entry holds, if any, is dropped (unmap, free).  Inline:
  * freeing and forking a space call these for every entry. */
 static inline void pager_drop(uint32_t e)
 {
 	if (pte_swapped(e))
-		swap_slot_unref(pte_slot(e));
+		pager_slot_unref(pte_slot(e));
 }
 
 /* Fork: the child's entry shares the slot; 0 or -ENOMEM (too many sharers). */

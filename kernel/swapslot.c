@@ -73,20 +73,33 @@ int swap_init(void)
 
 int swap_slot_alloc(void)
 {
-	if (nfree == 0)
+	return swap_slot_alloc_below(total);
+}
+
+/* Next fit from hint over the words that hold slots below limit; the
+ * lowest free bit of a word is below limit if any of its free bits is. */
+int swap_slot_alloc_below(uint32_t limit)
+{
+	if (limit > total)
+		limit = total;
+	uint32_t words = (limit + WORD_BITS - 1) / WORD_BITS;
+	if (nfree == 0 || words == 0)
 		return -ENOSPC;
-	for (uint32_t i = 0; i < nwords; i++) {
-		uint32_t w = (hint + i) % nwords;
+	for (uint32_t i = 0; i < words; i++) {
+		uint32_t w = (hint + i) % words;
 		if (used[w] == ~0u)
 			continue;
 		uint32_t s = w * WORD_BITS + __builtin_ctz(~used[w]);
+		if (s >= limit)
+			continue;
 		set_used(s, 1);
 		refs[s] = 1;
 		nfree--;
 		hint = w;
 		return (int)s;
 	}
-	swap_corrupt("free count says free, bitmap says full", -1);
+	if (limit == total)
+		swap_corrupt("free count says free, bitmap says full", -1);
 	return -ENOSPC;
 }
 

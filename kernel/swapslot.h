@@ -27,6 +27,10 @@ int swap_init(void);
 
 /* A free slot, with one reference; -ENOSPC if every slot is taken. */
 int swap_slot_alloc(void);
+/* The same among the slots numbered below limit (a caller that can name
+ * only those: the pager's entries hold 20 bits); -ENOSPC if they are all
+ * taken, whatever is free above. */
+int swap_slot_alloc_below(uint32_t limit);
 
 /* One more reference to a used slot (a fork copies a swapped entry): 0,
  * or -EOVERFLOW if it already has SWAP_REF_MAX. */

@@ -60,3 +60,61 @@ def test_out_of_memory_and_swap_kills_the_process_only(small_swap):
     assert int(printed(out, "pageouts")) >= SWAP_MIB * 256
     assert sh.eval("1 + 1") == "2"             # the shell lives on
     assert counts(sh) == before                # nothing leaked: frames and slots
+
+
+SHARED = 1024                  # user/bin/swap_share.c
+SWAP_BASE = 0x80000000         # user/lib/user.h
+
+
+def test_swapped_page_shared_by_fork_comes_back_shared():
+    """Fork shares a swapped page's slot; when parent and child both read it
+    back, they map one frame (the swap cache), not a private copy each; and
+    when both are gone, every frame and slot is free again."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    with Bochs(ISO, log=OUT / "swap_share.bxlog", timeout=TIMEOUT) as vm:
+        sh = Shell(vm, timeout=TIMEOUT)
+        sh.wait_prompt()
+        before = counts(sh)
+        out = sh.run_ok(
+            "local before = k.stats().pageins "
+            "local pid = k.proc.spawn('swap_share') "
+            "local function n(s) return select(2, k.dmesg():gsub('swap_share: ' .. s, '')) end "
+            "while n('read') + n('bad tags') < 2 do k.proc.wait(k.proc.spawn('nap', '10')) end "
+            "local pids = {} "
+            "for _, p in ipairs(k.proc.list()) do "
+            "  if p.name == 'swap_share' then pids[#pids + 1] = p.pid end end "
+            f"local same, differ = 0, 0 "
+            f"for i = 0, {SHARED} - 1 do "
+            f"  local va = {SWAP_BASE} + i * 4096 "
+            "  local a, b = k.mm.walk(va, pids[1]), k.mm.walk(va, pids[2]) "
+            "  if a and b and a.pa == b.pa then same = same + 1 else differ = differ + 1 end "
+            "end "
+            "print('bad', n('bad tags')) print('procs', #pids) "
+            "print('same', same) print('differ', differ) "
+            "print('pageins', k.stats().pageins - before) "
+            "for _, p in ipairs(pids) do k.proc.kill(p) end k.proc.wait(pid)",
+            timeout=TIMEOUT)
+        assert int(printed(out, "bad")) == 0, out
+        assert int(printed(out, "procs")) == 2, out
+        assert int(printed(out, "pageins")) >= SHARED, out   # they did come from swap
+        assert int(printed(out, "same")) == SHARED, out
+        assert counts(sh) == before            # the cache let go with the slots
+
+
+FULL_SAMPLE = 96 * 1024        # pages: more than memory, a tenth of the space
+
+
+def test_swap_full_at_a_reduced_size():
+    """t_swap_full (make swap-full) at FULL_SAMPLE pages: distinct pages
+    beyond physical memory, tagged and read back, with its progress lines."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    with Bochs(ISO, log=OUT / "swap_full.bxlog", timeout=TIMEOUT) as vm:
+        sh = Shell(vm, timeout=TIMEOUT)
+        sh.wait_prompt()
+        out = sh.run_ok(f"local st, text = k.proc.wait(k.proc.spawn('t_swap_full', '{FULL_SAMPLE}')) "
+                        "print('status', st) print('pageouts', k.stats().pageouts) print(text)",
+                        timeout=TIMEOUT)
+        assert int(printed(out, "status")) == 0, out
+        assert "t_swap_full: 65536 pages tagged" in out
+        assert f"ok 2 - all {FULL_SAMPLE} pages read back" in out
+        assert int(printed(out, "pageouts")) > 0

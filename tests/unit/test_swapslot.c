@@ -232,6 +232,26 @@ static void test_limits(void)
 	fail_alloc = 0;
 }
 
+// A caller that can name only slots below a limit (the pager: 2^20) gets
+// the free ones there, also once the search has moved past the limit.
+static void test_alloc_below(void)
+{
+	enum { N = 200, LIMIT = 70 };        // LIMIT not a multiple of 32
+	disk_of(N, 0, 0);
+	for (int i = 0; i < LIMIT; i++)
+		CHECK_EQ(swap_slot_alloc_below(LIMIT), i);
+	CHECK_EQ(swap_slot_alloc_below(LIMIT), -ENOSPC);   // slots above are free
+	CHECK_EQ(swap_slot_alloc(), LIMIT);                // the search moves on
+	for (int i = LIMIT + 1; i < N; i++)
+		CHECK_EQ(swap_slot_alloc(), i);
+	swap_slot_free(5);
+	swap_slot_free(150);
+	CHECK_EQ(swap_slot_alloc_below(LIMIT), 5);
+	CHECK_EQ(swap_slot_alloc_below(LIMIT), -ENOSPC);
+	CHECK_EQ(swap_slot_alloc_below(N + 1000), 150);    // a limit past the end is none
+	CHECK_EQ(corruptions, 0);
+}
+
 int main(void)
 {
 	RUN(test_no_disk_no_slots);
@@ -242,6 +262,7 @@ int main(void)
 	RUN(test_pages_land_in_their_sectors);
 	RUN(test_random_against_model);
 	RUN(test_limits);
+	RUN(test_alloc_below);
 	fake_sectors = 0;
 	swap_init();                         // frees the tables (the sanitizer checks leaks)
 	free(fake_disk);

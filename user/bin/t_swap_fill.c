@@ -10,26 +10,13 @@
  */
 #include "user.h"
 
-/* Pages from the lowest 4 MiB region that is not the kernel's (map says
- * EINVAL there) to the top. */
-static uint32_t user_space_pages(void)
-{
-	uint32_t r;
-	int err = -EINVAL;
-
-	for (r = 0; r < NPAGES_4G / REGION_PAGES && err == -EINVAL; r++)
-		if ((err = map(VA_OF(r * REGION_PAGES), 1, MAP_LAZY)) == 0)
-			unmap(VA_OF(r * REGION_PAGES), 1);	/* it was free */
-	return NPAGES_4G - (r - 1) * REGION_PAGES;
-}
-
 int main(void)
 {
 	uint32_t t0 = ticks(), bad, space;
 	int err;
 
 	plan(4);
-	space = user_space_pages();
+	space = swap_user_space();
 	diag("the space a user may fill: %u pages from %#x to the top", space,
 	     VA_OF(NPAGES_4G - space));
 	err = swap_fill(SWAP_BASE, SWAP_PAGES, 0);

@@ -53,3 +53,16 @@ uint32_t swap_check(uint32_t base, uint32_t npages, uint32_t salt)
 	}
 	return bad;
 }
+
+/* Pages from the lowest 4 MiB region that is not the kernel's (map says
+ * EINVAL there) to the top. */
+uint32_t swap_user_space(void)
+{
+	uint32_t r;
+	int err = -EINVAL;
+
+	for (r = 0; r < NPAGES_4G / REGION_PAGES && err == -EINVAL; r++)
+		if ((err = map(VA_OF(r * REGION_PAGES), 1, MAP_LAZY)) == 0)
+			unmap(VA_OF(r * REGION_PAGES), 1);	/* it was free */
+	return NPAGES_4G - (r - 1) * REGION_PAGES;
+}

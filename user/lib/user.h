@@ -111,5 +111,6 @@ uint32_t swap_tag(uint32_t page, uint32_t salt);
 int swap_fill(uint32_t base, uint32_t npages, uint32_t salt);	/* map + tag; 0 or -errno */
 void swap_write_tags(uint32_t base, uint32_t npages, uint32_t salt);
 uint32_t swap_check(uint32_t base, uint32_t npages, uint32_t salt);	/* pages without their tags */
+uint32_t swap_user_space(void);	/* pages a user may fill: from the lowest region that is not the kernel's */
 
 #endif
