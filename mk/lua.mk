@@ -80,24 +80,6 @@ $(BUILD)/shell/%.o: shell/%.c $(LUA_DIR)/src/lua.h $(MUSL_INC)/stdio.h
 
 -include $(patsubst shell/%.c,$(BUILD)/shell/%.d,$(SHELL_SRCS))
 
-# Link check: the shell, Lua and musl together may leave undefined only
-# what the kernel's own objects define (and libgcc's 64-bit division): a
-# musl function that drags in system calls or files shows up here.  A
-# stand-in object defines the kernel's snprintf/vsnprintf as the real link
-# does, so musl's stdio versions are not pulled in here either.
-.PHONY: shell-linkcheck
-shell-linkcheck: $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB) $(KERNEL_OBJS)
-	@echo 'int snprintf, vsnprintf;' | $(CC) -m32 -fno-builtin -x c -c - -o $(BUILD)/shell/kernel-stub.o
-	$(LD) -m elf_i386 -r -o $(BUILD)/shell/linkcheck.o -u shell_main \
-		$(BUILD)/shell/kernel-stub.o $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB)
-	@$(NM) --defined-only $(KERNEL_OBJS) | awk 'NF == 3 {print $$3}' >$(BUILD)/shell/kernel-syms.txt
-	@$(NM) -u $(BUILD)/shell/linkcheck.o | awk '{print $$2}' | \
-		grep -vxF -f $(BUILD)/shell/kernel-syms.txt | \
-		grep -vx -e '__u\?div\(mod\)\?di[34]' -e '__u\?moddi3' >$(BUILD)/shell/unexpected.txt; \
-	if [ -s $(BUILD)/shell/unexpected.txt ]; then \
-		echo "shell-linkcheck: unexpected undefined symbols:"; cat $(BUILD)/shell/unexpected.txt; exit 1; \
-	else echo "shell-linkcheck: ok"; fi
-
 # Host unit tests of the shell's portable parts.
 SHELL_UNIT_TESTS := $(BUILD)/unit/test_lineedit
 $(BUILD)/unit/test_lineedit: tests/unit/test_lineedit.c shell/lineedit.c shell/lineedit.h tests/unit/unit.c tests/unit/unit.h

@@ -41,3 +41,23 @@ $(UNIT)/sample.elf: tests/unit/sample_prog.c | $(DEPS_OK)
 $(UNIT)/sample.expect: $(UNIT)/sample.elf
 	$(CROSS)readelf -hlW $< | awk '/Entry point address/ { print "entry", $$NF } \
 		$$1 == "LOAD" { f = ""; for (i = 7; i < NF; i++) f = f $$i; print "load", $$2, $$3, $$5, $$6, f }' >$@
+
+# Link check: the shell, Lua and musl together may leave undefined only
+# what the kernel's own objects define (and libgcc's 64-bit division): a
+# musl function that drags in system calls or files shows up here.  (It
+# lives here, after mk/kernel.mk, because make expands a prerequisite list
+# when it reads it: KERNEL_OBJS must be known by then.)  A
+# stand-in object defines the kernel's snprintf/vsnprintf as the real link
+# does, so musl's stdio versions are not pulled in here either.
+.PHONY: shell-linkcheck
+shell-linkcheck: $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB) $(KERNEL_OBJS)
+	@echo 'int snprintf, vsnprintf;' | $(CC) -m32 -fno-builtin -x c -c - -o $(BUILD)/shell/kernel-stub.o
+	$(LD) -m elf_i386 -r -o $(BUILD)/shell/linkcheck.o -u shell_main \
+		$(BUILD)/shell/kernel-stub.o $(SHELL_OBJS) $(LUA_LIB) $(MUSL_LIB)
+	@$(NM) --defined-only $(KERNEL_OBJS) | awk 'NF == 3 {print $$3}' >$(BUILD)/shell/kernel-syms.txt
+	@$(NM) -u $(BUILD)/shell/linkcheck.o | awk '{print $$2}' | \
+		grep -vxF -f $(BUILD)/shell/kernel-syms.txt | \
+		grep -vx -e '__u\?div\(mod\)\?di[34]' -e '__u\?moddi3' >$(BUILD)/shell/unexpected.txt; \
+	if [ -s $(BUILD)/shell/unexpected.txt ]; then \
+		echo "shell-linkcheck: unexpected undefined symbols:"; cat $(BUILD)/shell/unexpected.txt; exit 1; \
+	else echo "shell-linkcheck: ok"; fi
