@@ -49,7 +49,7 @@ $(USER_DIR)/%.elf: $(USER_DIR)/bin/%.o $(USER_CRT0) $(USER_LIB) $(MUSL_LIB) user
 .SECONDARY: $(USER_CRT0) $(USER_LIB_OBJS) $(USER_NAMES:%=$(USER_DIR)/bin/%.o)
 -include $(USER_CRT0:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_NAMES:%=$(USER_DIR)/bin/%.d)
 
-# make swap-full [SWAP_FULL_PAGES=n] — t_swap_full: the whole 4 GiB space of
+# make swap-full [SWAP_FULL_PAGES=n] — swap_full: the whole 4 GiB space of
 # distinct pages through swap (docs/memory.md, "Swap"), too slow for the
 # 4 GiB suite. Boots the shell, spawns it, shows its progress lines; n
 # pages stop the fill early. Fails unless it exits 0.
@@ -57,5 +57,5 @@ SWAP_FULL_PAGES ?=
 .PHONY: swap-full
 swap-full: $(ISO) $(BOCHS)
 	@mkdir -p $(OUT)
-	@echo "local st = k.proc.wait(k.proc.spawn('t_swap_full'$(if $(SWAP_FULL_PAGES),$(user_comma) '$(SWAP_FULL_PAGES)'))) print('instructions', k.emu.counters().instructions, 'pageouts', k.stats().pageouts, 'pageins', k.stats().pageins) assert(st == 0, 't_swap_full: status ' .. st)" > $(OUT)/swap_full.lua
+	@echo "local st = k.proc.wait(k.proc.spawn('swap_full'$(if $(SWAP_FULL_PAGES),$(user_comma) '$(SWAP_FULL_PAGES)'))) print('instructions', k.emu.counters().instructions, 'pageouts', k.stats().pageouts, 'pageins', k.stats().pageins) assert(st == 0, 'swap_full: status ' .. st)" > $(OUT)/swap_full.lua
 	$(PY) shell/client.py script $(OUT)/swap_full.lua --iso $(ISO) --log $(OUT)/swap_full.bxlog --timeout 14400

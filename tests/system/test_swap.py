@@ -104,17 +104,17 @@ def test_swapped_page_shared_by_fork_comes_back_shared():
 FULL_SAMPLE = 96 * 1024        # pages: more than memory, a tenth of the space
 
 
-def test_swap_full_at_a_reduced_size():
-    """t_swap_full (make swap-full) at FULL_SAMPLE pages: distinct pages
+def tesswap_full_at_a_reduced_size():
+    """swap_full (make swap-full) at FULL_SAMPLE pages: distinct pages
     beyond physical memory, tagged and read back, with its progress lines."""
     OUT.mkdir(parents=True, exist_ok=True)
     with Bochs(ISO, log=OUT / "swap_full.bxlog", timeout=TIMEOUT) as vm:
         sh = Shell(vm, timeout=TIMEOUT)
         sh.wait_prompt()
-        out = sh.run_ok(f"local st, text = k.proc.wait(k.proc.spawn('t_swap_full', '{FULL_SAMPLE}')) "
+        out = sh.run_ok(f"local st, text = k.proc.wait(k.proc.spawn('swap_full', '{FULL_SAMPLE}')) "
                         "print('status', st) print('pageouts', k.stats().pageouts) print(text)",
                         timeout=TIMEOUT)
         assert int(printed(out, "status")) == 0, out
-        assert "t_swap_full: 65536 pages tagged" in out
+        assert "swap_full: 65536 pages tagged" in out
         assert f"ok 2 - all {FULL_SAMPLE} pages read back" in out
         assert int(printed(out, "pageouts")) > 0

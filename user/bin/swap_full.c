@@ -1,10 +1,11 @@
-/* t_swap_full — the whole 4 GiB space of distinct pages, through swap.
+/* swap_full — the whole 4 GiB space of distinct pages, through swap.
  *
  * Maps every page the program does not already use (its image, stack and
  * the window) with a page of its own, lowest first, writes tags into each
  * (swapfill.c) and reads them all back, top down.  Nearly all of it goes
  * out to swap slots and comes back (docs/memory.md, "Swap").  A full run
- * is about 2x10^10 instructions, so it is not in the 4 GiB suite: `make
+ * is about 2x10^10 instructions, so it is not in the 4 GiB suite (whose
+ * programs, and only they, are named t_*: run_4gb_tests.lua runs them all): `make
  * swap-full` runs it; an argument (pages, decimal) stops the fill early,
  * as tests/system/test_swap.py does.  Every 64 Ki pages it says how far
  * it got.  In the shared layout the kernel's range is not the user's: the
@@ -36,7 +37,7 @@ struct full {
 static void advance(struct full *f, uint32_t n)
 {
 	if ((f->done + n) / PROGRESS != f->done / PROGRESS)
-		printf("t_swap_full: %u pages %s (tick %u)\n",
+		printf("swap_full: %u pages %s (tick %u)\n",
 		       (f->done + n) / PROGRESS * PROGRESS, f->what, ticks());
 	f->done += n;
 }
