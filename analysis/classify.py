@@ -83,7 +83,29 @@ class Span:
         self.moves = []
 
 
-class Classifier:
+class SpacesByCr3:
+    """Address spaces found by their CR3, numbered as they appear, the
+    kernel's first (KERNEL_INDEX). The class using it sets self.spaces,
+    self.by_cr3, self.kernel_cr3 and SPACE, the class of a space."""
+
+    def space_of(self, cr3):
+        if cr3 == self.kernel_cr3:
+            return self.spaces[KERNEL_INDEX]
+        space = self.by_cr3.get(cr3)
+        if space is None:
+            space = self.new_space(cr3)
+        return space
+
+    def new_space(self, cr3, pid=None, name=None):
+        space = self.SPACE(len(self.spaces), cr3, pid, name)
+        self.spaces.append(space)
+        self.by_cr3[cr3] = space
+        return space
+
+
+class Classifier(SpacesByCr3):
+    SPACE = AddressSpace
+
     def __init__(self, path="<log>"):
         self.path = path
         self.kernel_cr3 = None
@@ -236,22 +258,6 @@ class Classifier:
             return True
         return "eip" in ev.fields and number(ev.fields["eip"]) < BOOT_EIP_LIMIT
 
-    # -- address spaces --------------------------------------------------
-
-    def _space_of(self, cr3):
-        if cr3 == self.kernel_cr3:
-            return self.spaces[KERNEL_INDEX]
-        space = self.by_cr3.get(cr3)
-        if space is None:
-            space = self._new_space(cr3)
-        return space
-
-    def _new_space(self, cr3, pid=None, name=None):
-        space = AddressSpace(len(self.spaces), cr3, pid, name)
-        self.spaces.append(space)
-        self.by_cr3[cr3] = space
-        return space
-
     # -- event handlers --------------------------------------------------
 
     def _on_NOTE(self, ev):
@@ -262,7 +268,7 @@ class Classifier:
         elif what == "proc":
             self._on_proc(directory(f["cr3"]), int(f["pid"]), f.get("name"))
         elif what == "window":
-            self._on_window_note(ev, self._space_of(directory(f["cr3"])), number(f["va"]))
+            self._on_window_note(ev, self.space_of(directory(f["cr3"])), number(f["va"]))
         elif what in ("pageout", "pagein"):
             self._on_paging(ev, what == "pagein")
         elif what == "mode":
@@ -275,7 +281,7 @@ class Classifier:
         if space is not None and space.pid is None:
             space.pid, space.name = pid, name
         else:
-            self._new_space(cr3, pid, name)
+            self.new_space(cr3, pid, name)
 
     def _on_window_note(self, ev, space, va):
         self.window_notes.append((ev.icount, space.index, va))
@@ -286,7 +292,7 @@ class Classifier:
         space.window_va = va
 
     def _on_paging(self, ev, page_in):
-        space = self._space_of(directory(ev.fields["as"]))
+        space = self.space_of(directory(ev.fields["as"]))
         number(ev.fields["va"]), int(ev.fields["slot"])     # well-formed, or the log's fault
         self.paging_icount.append(ev.icount)
         self.paging_space.append(space.index)
@@ -325,13 +331,13 @@ class Classifier:
             self._awaiting_kernel = ev
             return
         self._close_span()
-        self._space_of(directory(ev.fields["cr3"])).user_ints += 1
+        self.space_of(directory(ev.fields["cr3"])).user_ints += 1
         if pending is not None:
             self._int_failure(pending, "another user-mode INT came first")
         self._awaiting_kernel = ev
 
     def _on_CR3(self, ev):
-        space = self._space_of(directory(ev.fields["new"]))
+        space = self.space_of(directory(ev.fields["new"]))
         self._account_walks(ev)
         self._account_load(ev.icount, space)
         if space.index == KERNEL_INDEX:

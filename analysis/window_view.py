@@ -21,7 +21,7 @@ page embeds every frame.
 import json
 import pathlib
 
-from analysis.classify import directory
+from analysis.classify import SpacesByCr3, directory
 from analysis.events import number, read_events
 
 REGIONS = 1024                  # 4 MiB regions in 4 GiB
@@ -100,10 +100,12 @@ def _spaces_pass(path):
     return kernel_cr3, kernel_idt, last_load
 
 
-class Player:
+class Player(SpacesByCr3):
     """Second pass: turns events into frames, each the state change the
     page applies: [icount, log line number, text, loaded space, shown
     space, ops, bounces left out before it]."""
+
+    SPACE = Space
 
     def __init__(self, kernel_cr3, kernel_idt, last_load):
         self.kernel_cr3, self.kernel_idt, self.last_load = kernel_cr3, kernel_idt, last_load
@@ -136,20 +138,6 @@ class Player:
         return None if space is None else space.index
 
     # -- address spaces ------------------------------------------------------
-
-    def space_of(self, cr3):
-        if cr3 == self.kernel_cr3:
-            return self.spaces[0]
-        space = self.by_cr3.get(cr3)
-        if space is None:
-            space = self.new_space(cr3)
-        return space
-
-    def new_space(self, cr3, pid=None, name=None):
-        space = Space(len(self.spaces), cr3, pid, name)
-        self.spaces.append(space)
-        self.by_cr3[cr3] = space
-        return space
 
     def gone(self, space):
         """Has this space's CR3 been loaded for the last time already?"""

@@ -142,18 +142,30 @@ uint32_t capmem_take_page(struct cap *c, int *err)
 	return pa;
 }
 
+/* The memory block fd names, with the rights asked, if it fits at va in
+ * the caller's space; else 0 and the error in *err. */
+static struct memblk *block_at(uint32_t fd, uint32_t rights, uint32_t va, int *err)
+{
+	struct cap *c = cap_get(fd, CAPT_MEMORY, rights, err);
+	if (!c)
+		return 0;
+	struct memblk *m = blk(c->obj);
+	if (!as_range_ok(va, npages(m))) {
+		*err = -EINVAL;
+		return 0;
+	}
+	return m;
+}
+
 int capmem_sys_map(uint32_t fd, uint32_t va, uint32_t flags)
 {
 	int err;
 	if (flags & ~MAP_WRITE)
 		return -EINVAL;
-	struct cap *c = cap_get(fd, CAPT_MEMORY, (flags & MAP_WRITE) ? CAP_READ | CAP_WRITE : CAP_READ, &err);
-	if (!c)
+	struct memblk *m = block_at(fd, (flags & MAP_WRITE) ? CAP_READ | CAP_WRITE : CAP_READ, va, &err);
+	if (!m)
 		return err;
-	struct memblk *m = blk(c->obj);
 	struct as *as = curproc->as;
-	if (!as_range_ok(va, npages(m)))
-		return -EINVAL;
 	if (m->order >= 10 && !(va & (LARGE_PGSIZE - 1)))
 		return large_map_block(as, va, m->pa, (flags & MAP_WRITE) ? PTE_W : 0);
 	for (uint32_t i = 0; i < npages(m); i++) {
@@ -174,13 +186,10 @@ int capmem_sys_map(uint32_t fd, uint32_t va, uint32_t flags)
 int capmem_sys_unmap(uint32_t fd, uint32_t va)
 {
 	int err;
-	struct cap *c = cap_get(fd, CAPT_MEMORY, 0, &err);
-	if (!c)
+	struct memblk *m = block_at(fd, 0, va, &err);
+	if (!m)
 		return err;
-	struct memblk *m = blk(c->obj);
 	struct as *as = curproc->as;
-	if (!as_range_ok(va, npages(m)))
-		return -EINVAL;
 	for (uint32_t i = 0; i < npages(m); i++)
 		if (large_frame(as, va + i * PGSIZE) != m->pa + i * PGSIZE)
 			return -EINVAL;

@@ -6,7 +6,7 @@
 UNIT        := $(BUILD)/unit
 UNIT_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Ikernel -Itests/unit \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined
-UNIT_FW     := tests/unit/unit.c tests/unit/unit.h
+UNIT_FW     := tests/unit/unit.c tests/unit/unit.h tests/unit/fakemem.h
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(UNIT)/%,$(wildcard tests/unit/test_*.c))
 
 # The same kernel sources must also build freestanding for i686.
@@ -28,6 +28,11 @@ $(UNIT)/test_%: tests/unit/test_%.c kernel/%.c kernel/%.h $(UNIT_FW) | $(DEPS_OK
 $(UNIT)/kcheck/%.o: kernel/%.c kernel/%.h | $(DEPS_OK) $(MUSL_INC)/stdio.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_KFLAGS) -c -o $@ $<
+
+# test_args tests the user library's user/lib/args.c.
+$(UNIT)/test_args: tests/unit/test_args.c user/lib/args.c user/lib/user.h $(UNIT_FW) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) -I. -Iuser/lib -o $@ $(filter %.c,$^)
 
 # test_elf parses a real executable from the cross compiler; readelf
 # gives the answers it must find.

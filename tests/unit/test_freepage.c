@@ -6,22 +6,10 @@
 #include "mmu.h"
 #include "unit.h"
 
-#define FAKE_BASE 0x10000000u           // fake memory's physical address
 #define NTABLES   1024
+#define FAKE_PAGES (1 + NTABLES)
+#include "fakemem.h"
 #define CR3       FAKE_BASE             // the directory, then table i at page 1 + i
-
-static uint32_t mem[1 + NTABLES][1024];
-static int bad_reads;
-
-static uint32_t fake_read32(uint32_t pa, void *ctx)
-{
-	CHECK(ctx == mem);
-	if (pa % 4 || pa < FAKE_BASE || pa - FAKE_BASE >= sizeof mem) {
-		bad_reads++;
-		return 0;
-	}
-	return mem[(pa - FAKE_BASE) / 4096][(pa % 4096) / 4];
-}
 
 // Every page present (the frames do not matter), every table present.
 static void fill_space(void)

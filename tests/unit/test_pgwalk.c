@@ -7,22 +7,9 @@
 #include "pgwalk.h"
 #include "unit.h"
 
-#define FAKE_BASE   0x10000000u         // fake memory's physical address
 #define FAKE_PAGES  1100
+#include "fakemem.h"
 #define CR3         FAKE_BASE
-
-static uint32_t mem[FAKE_PAGES][1024];
-static int bad_reads;
-
-static uint32_t fake_read32(uint32_t pa, void *ctx)
-{
-	CHECK(ctx == mem);
-	if (pa % 4 || pa < FAKE_BASE || pa - FAKE_BASE >= sizeof mem) {
-		bad_reads++;
-		return 0;
-	}
-	return mem[(pa - FAKE_BASE) / 4096][(pa % 4096) / 4];
-}
 
 static uint32_t *table(int n) { return mem[n]; }
 static uint32_t table_pa(int n) { return FAKE_BASE + n * 4096u; }

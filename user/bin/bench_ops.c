@@ -22,7 +22,7 @@
 #define OUT_VA    0xC0000000u	/* first touches with memory full  */
 #define SPIN_ITERS_PER_TICK 200000u	/* 3 instructions each: ~1.2 ticks at ips=50M, 100 Hz */
 
-static int scale = 1;
+static uint32_t scale = 1;
 static char buf[COPYBENCH_MAX] __attribute__((aligned(4096)));
 
 /* A MARK in the log, and the same line on COM1 (written by polling, so
@@ -253,19 +253,9 @@ static void bench_cap(void)
 	cap_close(blk);
 }
 
-/* A decimal argument, 0 if it is not one. */
-static int decimal(const char *s)
-{
-	int v = 0;
-	for (; *s >= '0' && *s <= '9'; s++)
-		v = v * 10 + (*s - '0');
-	return *s ? 0 : v;
-}
-
 int main(int argc, char **argv)
 {
-	if (argc > 1 && decimal(argv[1]) > 0)
-		scale = decimal(argv[1]);
+	scale = arg_decimal(argc, argv, 1, 1) ?: 1;
 	memset(buf, 0x5a, sizeof buf);
 	map(LAZY_VA, 2000, MAP_WRITE | MAP_LAZY);
 	bench_empty();
@@ -285,6 +275,6 @@ int main(int argc, char **argv)
 	bench_cap();
 	bench_paging();
 	mark("bench:done");
-	printf("bench_ops: done (scale 1/%d)\n", scale);
+	printf("bench_ops: done (scale 1/%u)\n", scale);
 	return 0;
 }

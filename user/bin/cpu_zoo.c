@@ -491,20 +491,12 @@ static void gate_section(void)
 
 /* ---- main ------------------------------------------------------------------------- */
 
-static uint32_t decimal(const char *s)
-{
-	uint32_t v = 0;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (uint32_t)(*s++ - '0');
-	return v;
-}
-
 #define USE(name) (attempt = try_##name, expect = expect_##name, describe = describe_##name)
 
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
-	uint32_t step = argc > 2 ? decimal(argv[2]) : 0;
+	uint32_t step = arg_decimal(argc, argv, 2, 0);
 
 	if (step == 0)
 		step = 1;

@@ -848,14 +848,6 @@ static void step(void)
 
 /* ---- setting up and reporting ----------------------------------------------- */
 
-static uint32_t decimal(const char *s)
-{
-	uint32_t v = 0;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (uint32_t)(*s++ - '0');
-	return v;
-}
-
 static void setup(void)
 {
 	uint8_t *b;
@@ -904,8 +896,8 @@ static void report(uint32_t seed)
 
 int main(int argc, char **argv)
 {
-	uint32_t seed = argc > 1 ? decimal(argv[1]) : 1;
-	uint32_t n = argc > 2 ? decimal(argv[2]) : 1000;
+	uint32_t seed = arg_decimal(argc, argv, 1, 1);
+	uint32_t n = arg_decimal(argc, argv, 2, 1000);
 	uint32_t total = 0;
 
 	rng = seed * 2654435761u | 1;

@@ -7,17 +7,9 @@
  */
 #include "user.h"
 
-static uint32_t decimal(const char *s)
-{
-	uint32_t n = 0;
-	while (*s >= '0' && *s <= '9')
-		n = n * 10 + (uint32_t)(*s++ - '0');
-	return n;
-}
-
 int main(int argc, char **argv)
 {
-	uint32_t nap = argc > 1 ? decimal(argv[1]) : 100;
+	uint32_t nap = arg_decimal(argc, argv, 1, 100);
 	int right = cap_alloc(0, 0);
 	if (right < 0 || cap_slab(right, SLAB_ENDPOINT) < 0)
 		return 1;

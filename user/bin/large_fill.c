@@ -27,14 +27,6 @@
 #define DISTINCT 16
 #define TOUCHES 50
 
-static uint32_t decimal(const char *s)
-{
-	uint32_t n = 0;
-	while (*s >= '0' && *s <= '9')
-		n = n * 10 + (uint32_t)(*s++ - '0');
-	return n;
-}
-
 static int region_free(uint32_t r, const struct window_info *w)
 {
 	for (uint32_t p = r * REGION_PAGES; p < (r + 1) * REGION_PAGES; p++)
@@ -94,6 +86,6 @@ int main(int argc, char **argv)
 		printf("large_fill: the rest mapped small (%u regions refused); %u of %d touches of the "
 		       "window moved it to another region\n", refused, w.pages ? touch_the_window() : 0, TOUCHES);
 	}
-	sleep(argc > 2 ? decimal(argv[2]) : 1000);
+	sleep(arg_decimal(argc, argv, 2, 1000));
 	return 0;
 }

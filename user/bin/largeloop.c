@@ -12,14 +12,6 @@
 #define BASE 0x80000000u
 #define BYTES (64u << 20)
 
-static uint32_t decimal(const char *s)
-{
-	uint32_t v = 0;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (uint32_t)(*s++ - '0');
-	return v;
-}
-
 static void touch(uint32_t round)
 {
 	for (uint32_t off = 0; off < BYTES; off += PAGE_SIZE)
@@ -29,7 +21,7 @@ static void touch(uint32_t round)
 int main(int argc, char **argv)
 {
 	int large = argc > 1 && strcmp(argv[1], "large") == 0;
-	uint32_t r = argc > 2 ? decimal(argv[2]) : 1;
+	uint32_t r = arg_decimal(argc, argv, 2, 1);
 	if (map(BASE, BYTES / PAGE_SIZE, MAP_WRITE | (large ? MAP_LARGE : 0)) < 0)
 		return 1;
 	touch(0);

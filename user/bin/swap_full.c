@@ -15,14 +15,6 @@
 
 #define PROGRESS (64u * 1024)
 
-static uint32_t decimal(const char *s)
-{
-	uint32_t n = 0;
-	while (*s >= '0' && *s <= '9')
-		n = n * 10 + (uint32_t)(*s++ - '0');
-	return n;
-}
-
 struct full {
 	struct window_info w;
 	uint32_t limit;		/* pages to fill */
@@ -76,7 +68,7 @@ static void check_run(uint32_t first, uint32_t n, void *arg)
 
 int main(int argc, char **argv)
 {
-	struct full f = { .limit = argc > 1 ? decimal(argv[1]) : NPAGES_4G };
+	struct full f = { .limit = arg_decimal(argc, argv, 1, NPAGES_4G) };
 	uint32_t space = swap_user_space(), r0 = (NPAGES_4G - space) / REGION_PAGES;
 	uint32_t t0 = ticks(), filled, r;
 

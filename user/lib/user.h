@@ -62,6 +62,9 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 
+/* args.c */
+uint32_t arg_decimal(int argc, char **argv, int i, uint32_t dflt);
+
 /* tap.c — Test Anything Protocol on fd 1 */
 void plan(int n);
 int ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
