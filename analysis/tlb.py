@@ -4,18 +4,22 @@ N = 1 ... 1024, in both layouts; page walks and instructions per iteration,
 read live from the emulator's counters (k.emu) with logging off.
 
 Each N runs tlbtouch twice, with R rounds and with none, and takes the
-difference / R, so process start and exit cancel out.
+difference / R, so process start and exit cancel out.  With an event log
+(sweep(..., log=PATH)) each run lies between two MARKs, and phase_walks()
+splits its rounds' walks by where they happen (user, entry, kernel).
 
 The large-page loop (user/bin/largeloop) is measured the same way: one
 round writes a byte in each 4 KiB page of 64 MiB mapped with 4 KiB pages
 or with 4 MiB pages (MAP_LARGE), with no system call in the loop.
 """
 import re
+import statistics
 
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from analysis.events import read_events  # noqa: E402
 from shell.client import Shell  # noqa: E402
 from shell.runner import Bochs  # noqa: E402
 
@@ -25,9 +29,11 @@ ROW = re.compile(r"^tlb (\d+) (-?\d+) (-?\d+)$", re.M)
 
 LUA = """
 local function run(n, r)
+  k.mark(string.format("tlb n=%%d r=%%d begin", n, r))
   local c0 = k.emu.counters()
   local s = k.proc.wait(k.proc.spawn("tlbtouch", tostring(n), tostring(r)))
   local c1 = k.emu.counters()
+  k.mark(string.format("tlb n=%%d r=%%d end", n, r))
   assert(s == 0, "tlbtouch failed")
   return c1.page_walks - c0.page_walks, c1.instructions - c0.instructions
 end
@@ -39,9 +45,10 @@ end
 """
 
 
-def sweep(iso, bochs, ns=NS, rounds=ROUNDS, timeout=900):
-    """[{n, walks, instructions}] per iteration for each N, in the ISO's layout."""
-    with Bochs(iso, log=None, timeout=timeout, bochs=bochs) as vm:
+def sweep(iso, bochs, ns=NS, rounds=ROUNDS, timeout=900, log=None):
+    """[{n, walks, instructions}] per iteration for each N, in the ISO's layout;
+    log: an event log to write (the counters are the same either way)."""
+    with Bochs(iso, log=log, timeout=timeout, bochs=bochs) as vm:
         sh = Shell(vm, timeout=timeout)
         sh.wait_prompt()
         out, err = sh.run(LUA % (", ".join(map(str, ns)), rounds), timeout=timeout)
@@ -52,6 +59,48 @@ def sweep(iso, bochs, ns=NS, rounds=ROUNDS, timeout=900):
     if [r["n"] for r in rows] != list(ns):
         raise RuntimeError(f"{iso}: the TLB sweep printed {len(rows)} of {len(ns)} rows:\n{out}")
     return rows
+
+
+def _where(ev):
+    """An event's name in phase_walks: the directory a CR3 load loads, or
+    the vector and the interrupted privilege level of an INT."""
+    if ev.kind == "CR3":
+        return f"CR3 {ev.fields['new']}"
+    return f"INT {ev.fields['vec']} cpl={ev.fields['cpl']}"
+
+
+def phase_walks(path, n, rounds):
+    """{(from, to): [walks, ...]}: the page walks between each two
+    consecutive CR3 loads or interrupts of the run `tlbtouch n rounds` in a
+    log sweep() wrote. Bouncing, a round is three steps: user CR3 -> INT 128
+    (the user's touches), INT 128 -> kernel CR3 (the entry trampoline),
+    kernel CR3 -> user CR3 (the kernel visit, exit trampoline included)."""
+    begin, end = f"tlb n={n} r={rounds} begin", f"tlb n={n} r={rounds} end"
+    steps, inside, last = {}, False, None
+    for ev in read_events(path):
+        if ev.kind == "MARK" and ev.fields["label"] == begin:
+            inside = True
+        elif ev.kind == "MARK" and ev.fields["label"] == end and inside:
+            return steps
+        elif inside and ev.kind in ("CR3", "INT") and "walks" in ev.fields:
+            walks = int(ev.fields["walks"])
+            if last is not None:
+                steps.setdefault((last[0], _where(ev)), []).append(walks - last[1])
+            last = (_where(ev), walks)
+    raise ValueError(f"{path}: no run marked '{begin}' ... '{end}' with the MMU counters")
+
+
+def phase_markdown(path, ns, rounds):
+    """The steps of phase_walks that every round takes (at least `rounds`
+    times in the run), median walks, for each N."""
+    lines = [f"Page walks per step of a round (`tlbtouch N {rounds}`, median over the run):", "",
+             "| N | from | to | times | median walks | min | max |", "|---:|---|---|---:|---:|---:|---:|"]
+    for n in ns:
+        for (a, b), walks in phase_walks(path, n, rounds).items():
+            if len(walks) >= rounds:
+                lines.append(f"| {n} | {a} | {b} | {len(walks)} | {statistics.median(walks):g} | "
+                             f"{min(walks)} | {max(walks)} |")
+    return "\n".join(lines) + "\n"
 
 
 def markdown(tlb):
