@@ -12,14 +12,6 @@
 
 static volatile char pages[MAX_PAGES][PAGE] __attribute__((aligned(PAGE)));
 
-static uint32_t decimal(const char *s)
-{
-	uint32_t v = 0;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (uint32_t)(*s++ - '0');
-	return v;
-}
-
 /* A write alone: Bochs's TLB entry from a read walk does not allow writes
  * (docs/instrumentation.md), so a read-modify-write would walk twice. */
 static void touch(uint32_t n, uint32_t round)
@@ -30,8 +22,8 @@ static void touch(uint32_t n, uint32_t round)
 
 int main(int argc, char **argv)
 {
-	uint32_t n = argc > 1 ? decimal(argv[1]) : 1;
-	uint32_t r = argc > 2 ? decimal(argv[2]) : 1;
+	uint32_t n = arg_decimal(argc, argv, 1, 1);
+	uint32_t r = arg_decimal(argc, argv, 2, 1);
 	if (n > MAX_PAGES)
 		return 2;
 	/* The first touch is not measured (it sets the pages' accessed and
