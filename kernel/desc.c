@@ -50,18 +50,6 @@ void gate_set(struct gate *g, uint32_t off, uint16_t sel, int type, int dpl)
 	g->type_attr = 0x80 | (dpl << 5) | type;
 }
 
-/* Moving a window changes only offsets and bases: rewrite just those. */
-void gate_set_offset(struct gate *g, uint32_t off)
-{
-	g->off_lo = off & 0xFFFF;
-	g->off_hi = off >> 16;
-}
-
-void seg_set_base(segdesc_t *d, uint32_t base)
-{
-	*d = (*d & ~0xFF0000FFFFFF0000ull) | ((uint64_t)(base & 0xFFFFFF) << 16) | ((uint64_t)(base >> 24) << 56);
-}
-
 uint32_t gate_offset(const struct gate *g)
 {
 	return g->off_lo | ((uint32_t)g->off_hi << 16);

@@ -173,9 +173,9 @@ int large_split(struct as *as, uint32_t va)
 static uint32_t whole(const uint32_t *pt)
 {
 	uint32_t first = PTE_ADDR(pt[0]), keep = pt[0] & LARGE_KEEP, ad = 0;
-	unsigned refs = page_refcount(first);
 	if ((keep & (PTE_P | PTE_U)) != (PTE_P | PTE_U) || LARGE_FRAME(first) != first)
-		return 0;
+		return 0; /* before the count: every window move asks about an empty table */
+	unsigned refs = page_refcount(first);
 	for (uint32_t i = 0; i < 1024; i++) {
 		if (pt[i] != ((first + i * PGSIZE) | keep | (pt[i] & (PTE_A | PTE_D))))
 			return 0;
