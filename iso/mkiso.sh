@@ -2,6 +2,10 @@
 # iso/mkiso.sh OUT.iso "CMDLINE" KERNEL [MODULE...] — a GRUB (BIOS) rescue ISO
 # that boots KERNEL with CMDLINE and every MODULE, named by its base name
 # (user programs lose their .elf).  The menu is iso/grub.cfg.in filled in.
+# ELF files go on the disc stripped ($STRIP, default strip): GRUB reads every
+# section outside the loaded segments, the kernel's debug information too
+# (docs/performance.md, "Boot to the shell prompt"); gdb and analysis/ read
+# the unstripped files in build/.
 set -eu
 out=$1 cmdline=$2 kernel=$3
 shift 3
@@ -9,9 +13,17 @@ here=$(dirname "$0")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 mkdir -p "$dir/boot/grub" "$dir/mods"
-cp "$kernel" "$dir/boot/bounce.elf"
+strip=${STRIP:-strip}
+# put SRC DEST: copy, stripping an ELF file
+put() {
+	case $1 in
+	*.elf) "$strip" --strip-all -o "$2" "$1" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+put "$kernel" "$dir/boot/bounce.elf"
 for m in "$@"; do
-	cp "$m" "$dir/mods/"
+	put "$m" "$dir/mods/$(basename "$m")"
 	printf '\tmodule /mods/%s %s\n' "$(basename "$m")" "$(basename "$m" .elf)"
 done > "$dir/modules"
 # awk, not sed: the command line is data, never a pattern (and through the
