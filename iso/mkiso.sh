@@ -1,7 +1,10 @@
 #!/bin/sh
 # iso/mkiso.sh OUT.iso "CMDLINE" KERNEL [MODULE...] — a GRUB (BIOS) rescue ISO
-# that boots KERNEL with CMDLINE and every MODULE, named by its base name
-# (user programs lose their .elf).  The menu is iso/grub.cfg.in filled in.
+# that boots KERNEL with CMDLINE and every MODULE, packed in that order into
+# one GRUB module, /boot/modules.tar (iso/mktar.sh): GRUB spends about a
+# million instructions on each module it loads, the kernel splits the
+# archive into modules named by their file names, less .elf
+# (kernel/bootmod.c).  The menu is iso/grub.cfg.in filled in.
 # ELF files go on the disc stripped ($STRIP, default strip): GRUB reads every
 # section outside the loaded segments, the kernel's debug information too
 # (docs/performance.md, "Boot to the shell prompt"); gdb and analysis/ read
@@ -24,8 +27,12 @@ put() {
 put "$kernel" "$dir/boot/bounce.elf"
 for m in "$@"; do
 	put "$m" "$dir/mods/$(basename "$m")"
-	printf '\tmodule /mods/%s %s\n' "$(basename "$m")" "$(basename "$m" .elf)"
-done > "$dir/modules"
+done
+if [ $# -gt 0 ]; then
+	sh "$here/mktar.sh" "$dir/boot/modules.tar" "$dir/mods" $(for m in "$@"; do basename "$m"; done)
+	printf '\tmodule /boot/modules.tar modules.tar\n'
+fi > "$dir/modules"
+rm -r "$dir/mods"
 # awk, not sed: the command line is data, never a pattern (and through the
 # environment, not -v, so awk does not read backslashes in it as escapes).
 CMDLINE=$cmdline awk -v modules="$dir/modules" '

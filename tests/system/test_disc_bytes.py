@@ -6,7 +6,9 @@ the byte-level properties it depends on, read back from the built ISOs:
     GRUB's multiboot loader reads every section outside the loaded segments
     (about 14 instructions a byte in Bochs); build/.../bounce.elf keeps them
     for gdb and analysis;
-  * the user programs on the disc carry no symbols either.
+  * the user programs on the disc carry no symbols either;
+  * they come as one GRUB module, an archive (GRUB spends about a million
+    instructions on each module it loads, whatever its size).
 
 Needs the ISOs test_iso_layout.py reads (make isos debug-isos
 build/bounce-debug.iso)."""
@@ -19,7 +21,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.system.test_iso_layout import ISOS, iso_file, iso_listing  # noqa: E402
+from tests.system.test_iso_layout import ISOS, archive, iso_file  # noqa: E402
 
 READELF = "readelf"
 
@@ -59,9 +61,57 @@ def test_disc_kernel_has_no_symbols_or_debug_info(disc, tmp_path):
 
 
 def test_disc_programs_have_no_symbols(disc, tmp_path):
-    elfs = sorted(f for f in iso_listing(disc) if f.endswith(".elf") and f.startswith("/mods/"))
+    elfs = [(name, data) for name, data in archive(disc, tmp_path) if name.endswith(".elf")]
     assert elfs
-    for f in elfs:
-        dest = tmp_path / pathlib.Path(f).name
-        iso_file(disc, f, dest)
-        assert unneeded(dest) == [], f
+    for name, data in elfs:
+        dest = tmp_path / name
+        dest.write_bytes(data)
+        assert unneeded(dest) == [], name
+
+
+def test_grub_loads_one_module(disc, tmp_path):
+    cfg = iso_file(disc, "/boot/grub/grub.cfg", tmp_path / "grub.cfg").decode()
+    assert [line.split()[0] for line in cfg.splitlines() if line.split()[:1] == ["module"]] \
+        == ["module"]
+
+
+# -- the kernel's side: splitting the archive --------------------------------
+
+def test_kernel_splits_archives_and_keeps_loose_modules(tmp_path):
+    """A hand-made disc: the archive, a program as a module of its own, and a second archive whose second
+    header is corrupt.  The kernel takes every member of the good archive,
+    the loose program, the bad archive's first member, reports the bad
+    header and boots on; run= starts the loose program and a member."""
+    from shell.runner import Bochs
+    shell_iso = ROOT / "build" / "bounce.iso"
+    if not shell_iso.exists():
+        pytest.fail("build/bounce.iso is missing: run `make isos`")
+    tree = tmp_path / "tree"
+    (tree / "boot" / "grub").mkdir(parents=True)
+    (tree / "x").mkdir()
+    iso_file(shell_iso, "/boot/bounce.elf", tree / "boot" / "bounce.elf")
+    good = iso_file(shell_iso, "/boot/modules.tar", tree / "boot" / "modules.tar")
+    second = 512 + (len(archive(shell_iso, tmp_path)[0][1]) + 511) // 512 * 512
+    bad = bytearray(good)
+    bad[second + 148] ^= 1                  # the second header's checksum
+    (tree / "boot" / "bad.tar").write_bytes(bad)
+    (tree / "x" / "greet.elf").write_bytes(dict(archive(shell_iso, tmp_path))["hello.elf"])
+    (tree / "boot" / "grub" / "grub.cfg").write_text(
+        "set timeout=0\nmenuentry split {\n"
+        "  multiboot /boot/bounce.elf run=greet,nap exit\n"
+        "  module /boot/modules.tar modules.tar\n"
+        "  module /x/greet.elf greet\n"
+        "  module /boot/bad.tar bad.tar\n}\n")
+    iso = tmp_path / "split.iso"
+    subprocess.run(["grub-mkrescue", "-o", str(iso), str(tree)], check=True,
+                   capture_output=True, timeout=120)
+    with Bochs(iso, log=None, timeout=120) as b:
+        status = b.wait()
+        out = b.output.decode(errors="replace")
+    assert f"boot: module bad.tar: bad checksum at byte {second}, the rest left out" in out
+    listed = next(line for line in out.splitlines() if "modules:" in line).split("modules:")[1].split()
+    first = archive(shell_iso, tmp_path)[0][0].removesuffix(".elf")
+    assert listed == [f.removesuffix(".elf") for f, _ in archive(shell_iso, tmp_path)] + ["greet", first]
+    assert "run: greet exited with status 0" in out
+    assert "run: nap exited with status 0" in out
+    assert status == 0
