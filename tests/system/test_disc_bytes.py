@@ -6,13 +6,17 @@ the byte-level properties it depends on, read back from the built ISOs:
     GRUB's multiboot loader reads every section outside the loaded segments
     (about 14 instructions a byte in Bochs); build/.../bounce.elf keeps them
     for gdb and analysis;
-  * the user programs on the disc carry no symbols either;
+  * the user programs on the disc carry no symbols either, nor padding:
+    their segments follow each other in the file (the kernel's loader
+    copies each from its own offset, kernel/elf.c, so the file needs no
+    page alignment);
   * they come as one GRUB module, an archive (GRUB spends about a million
     instructions on each module it loads, whatever its size).
 
 Needs the ISOs test_iso_layout.py reads (make isos debug-isos
 build/bounce-debug.iso)."""
 import pathlib
+import struct
 import subprocess
 import sys
 
@@ -67,6 +71,29 @@ def test_disc_programs_have_no_symbols(disc, tmp_path):
         dest = tmp_path / name
         dest.write_bytes(data)
         assert unneeded(dest) == [], name
+
+
+def load_segments(elf):
+    """(offset, filesz, align) of an ELF32 file's PT_LOAD segments."""
+    phoff, = struct.unpack_from("<I", elf, 28)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 42)
+    heads = [struct.unpack_from("<II8xI8xI", elf, phoff + i * phentsize) for i in range(phnum)]
+    return [(off, filesz, align) for kind, off, filesz, align in heads if kind == 1]
+
+
+def test_disc_programs_are_not_padded(disc, tmp_path):
+    """Each segment starts where the bytes before it end, rounded up only to
+    its own alignment (a page only for a program with page-aligned data);
+    page-aligned file offsets put 4 KiB of padding before every program's
+    text."""
+    for name, data in archive(disc, tmp_path):
+        if not name.endswith(".elf"):
+            continue
+        phoff, = struct.unpack_from("<I", data, 28)
+        end = phoff + 32 * struct.unpack_from("<H", data, 44)[0]
+        for i, (off, filesz, align) in enumerate(load_segments(data)):
+            assert off - end < (align if i else 64), f"{name}: segment {i} at {off:#x}, {off - end} bytes after the previous"
+            end = off + filesz
 
 
 def test_grub_loads_one_module(disc, tmp_path):
