@@ -11,7 +11,9 @@ the byte-level properties it depends on, read back from the built ISOs:
     copies each from its own offset, kernel/elf.c, so the file needs no
     page alignment);
   * they come as one GRUB module, an archive (GRUB spends about a million
-    instructions on each module it loads, whatever its size).
+    instructions on each module it loads, whatever its size);
+  * GRUB's own modules on the disc are those its menu needs and no others
+    (GRUB tries every filesystem module it finds).
 
 Needs the ISOs test_iso_layout.py reads (make isos debug-isos
 build/bounce-debug.iso)."""
@@ -25,7 +27,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.system.test_iso_layout import ISOS, archive, iso_file  # noqa: E402
+from tests.system.test_iso_layout import ISOS, archive, iso_file, iso_listing  # noqa: E402
 
 READELF = "readelf"
 
@@ -94,6 +96,23 @@ def test_disc_programs_are_not_padded(disc, tmp_path):
         for i, (off, filesz, align) in enumerate(load_segments(data)):
             assert off - end < (align if i else 64), f"{name}: segment {i} at {off:#x}, {off - end} bytes after the previous"
             end = off + filesz
+
+
+def test_disc_has_only_the_grub_modules_the_menu_needs(disc, tmp_path):
+    files = {f.removeprefix("/boot/grub/i386-pc/") for f in iso_listing(disc)}
+    mods = {f.removesuffix(".mod") for f in files if f.endswith(".mod")}
+    deps = {}
+    for line in iso_file(disc, "/boot/grub/i386-pc/moddep.lst", tmp_path / "moddep.lst").decode().splitlines():
+        name, _, needs = line.partition(":")
+        deps[name] = needs.split()
+    want, todo = set(), ["normal", "multiboot"]
+    while todo:
+        m = todo.pop()
+        if m not in want:
+            want.add(m)
+            todo += deps.get(m, [])
+    assert mods == want
+    assert not [f for f in files if f.endswith((".mo", ".pf2"))]
 
 
 def test_grub_loads_one_module(disc, tmp_path):
