@@ -21,9 +21,9 @@ struct tar_member {
  * Returns 1 with *m set and *off moved past it; 0 at the end of the
  * archive (a zero block, or no whole header left); or -1 with *err set
  * ("bad magic", "bad checksum", "bad size", "name too long", "member
- * outside archive") when the header at *off is malformed, *off unmoved.  Members that
- * are not regular files (directories, links) are skipped.  Every field
- * is checked against len before use.  a is not const only so that the
+ * outside archive") and *off at the malformed header.  Members that are
+ * not regular files (directories, links) are skipped.  Every field is
+ * checked against len before use.  a is not const only so that the
  * caller may edit a member's name in place; tar_next never writes it. */
 int tar_next(char *a, uint32_t len, uint32_t *off, struct tar_member *m, const char **err);
 
