@@ -2,6 +2,7 @@
 #include "bootmod.h"
 #include "klib.h"
 #include "log.h"
+#include "tar.h"
 
 #define MB_BOOT_MAGIC 0x2BADB002
 #define MBI_MEM 0x001
@@ -38,9 +39,10 @@ const struct bootmod *bootmod_at(int i)
 	return i >= 0 && i < nmods ? &mods[i] : 0;
 }
 
-/* A module's name is its command line (mkiso.sh passes the base name), or
- * for hand-written grub.cfg lines the path's base name, less ".elf":
- * "/mods/hello.elf" -> "hello".  Cut in place: GRUB's string lives in
+/* A module's name is its command line (what follows the path on its
+ * grub.cfg line) up to a blank, less any directory and ".elf": "hello",
+ * "/mods/hello.elf" -> "hello"; an archive member's is its file name, cut
+ * the same way.  Cut in place: GRUB's string and the archive live in
  * reserved memory. */
 static const char *module_name(char *s)
 {
@@ -55,6 +57,37 @@ static const char *module_name(char *s)
 	if (n > 4 && strcmp(base + n - 4, ".elf") == 0)
 		base[n - 4] = 0;
 	return base;
+}
+
+static void add_module(const char *name, const unsigned char *data, uint32_t len)
+{
+	if (nmods == MAX_MODS) {
+		kprintf("boot: more than %d modules, %s left out\n", MAX_MODS, name);
+		return;
+	}
+	mods[nmods++] = (struct bootmod){ name, data, len };
+}
+
+static int is_archive(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcmp(name + n - 4, ".tar") == 0;
+}
+
+/* A module named *.tar is an archive of modules: iso/mkiso.sh packs every
+ * program and script into one, because GRUB spends about a million
+ * instructions on each module it loads (docs/performance.md).  Each
+ * regular file in it is a module named by its file name. */
+static void add_archive(const char *name, char *a, uint32_t len)
+{
+	struct tar_member m;
+	const char *why;
+	uint32_t off = 0;
+	int r;
+	while ((r = tar_next(a, len, &off, &m, &why)) == 1)
+		add_module(module_name(m.name), m.data, m.len);
+	if (r < 0)
+		kprintf("boot: module %s: %s at byte %u, the rest left out\n", name, why, off);
 }
 
 static uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
@@ -79,11 +112,14 @@ void bootinfo_parse(uint32_t magic, uint32_t mbi_pa, struct bootinfo *out)
 		}
 	}
 	const struct mb_mod *m = (mbi->flags & MBI_MODS) ? (const struct mb_mod *)mbi->mods_addr : 0;
-	for (uint32_t i = 0; m && i < mbi->mods_count && nmods < MAX_MODS; i++) {
-		mods[nmods].name = module_name((char *)m[i].string);
-		mods[nmods].data = (const unsigned char *)m[i].start;
-		mods[nmods].len = m[i].end - m[i].start;
-		nmods++;
+	for (uint32_t i = 0; m && i < mbi->mods_count; i++) {
+		const char *name = module_name((char *)m[i].string);
+		char *data = (char *)m[i].start;
+		uint32_t len = m[i].end - m[i].start;
+		if (is_archive(name))
+			add_archive(name, data, len);
+		else
+			add_module(name, (const unsigned char *)data, len);
 		out->reserved_end = max_u32(out->reserved_end, m[i].end);
 		out->reserved_end = max_u32(out->reserved_end, m[i].string + strlen((char *)m[i].string) + 1);
 	}

@@ -1,5 +1,7 @@
 /* bootmod.h — the files GRUB loaded with the kernel: user programs (ELF)
- * and Lua scripts, each named by its base name ("hello", "walk.lua"). */
+ * and Lua scripts, each named by its base name ("hello", "walk.lua").  A
+ * module named *.tar stands for the files in it (how the discs carry
+ * them: iso/mkiso.sh). */
 #ifndef BOUNCE_BOOTMOD_H
 #define BOUNCE_BOOTMOD_H
 

@@ -13,9 +13,9 @@ ISO_VARIANTS  := $(iso_names)
 $(foreach v,$(ISO_VARIANTS),$(eval ISO_CMDLINE_$(v) = $(call iso_cmdline,$(v))))
 
 ISO_SCRIPTS  := $(wildcard scripts/lua/*.lua)
-ISO_INPUTS   := $(KERNEL) $(USER_PROGS) $(ISO_SCRIPTS) iso/grub.cfg.in iso/mkiso.sh iso/variants
+ISO_INPUTS   := $(KERNEL) $(USER_PROGS) $(ISO_SCRIPTS) iso/grub.cfg.in iso/mkiso.sh iso/mktar.sh iso/variants
 # mkiso OUT,CMDLINE,KERNEL: every disc carries every user program and script
-mkiso = @sh iso/mkiso.sh $(1) "$(2)" $(3) $(USER_PROGS) $(ISO_SCRIPTS)
+mkiso = @STRIP=$(CROSS)strip sh iso/mkiso.sh $(1) "$(2)" $(3) $(USER_PROGS) $(ISO_SCRIPTS)
 
 .PHONY: iso isos
 iso: $(ISO)

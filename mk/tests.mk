@@ -47,6 +47,16 @@ $(UNIT)/sample.expect: $(UNIT)/sample.elf
 	$(CROSS)readelf -hlW $< | awk '/Entry point address/ { print "entry", $$NF } \
 		$$1 == "LOAD" { f = ""; for (i = 7; i < NF; i++) f = f $$i; print "load", $$2, $$3, $$5, $$6, f }' >$@
 
+# test_tar reads an archive of two files, written as iso/mktar.sh writes
+# the disc's.
+$(UNIT)/test_tar: $(UNIT)/sample.tar
+$(UNIT)/test_tar: UNIT_DEFS = -DSAMPLE_TAR='"$(UNIT)/sample.tar"' \
+	-DSAMPLE_A='"tests/unit/sample_prog.c"' -DSAMPLE_B='"tests/unit/unit.h"'
+
+$(UNIT)/sample.tar: iso/mktar.sh tests/unit/sample_prog.c tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	sh iso/mktar.sh $@ tests/unit sample_prog.c unit.h
+
 # Link check: the shell, Lua and musl together may leave undefined only
 # what the kernel's own objects define (and libgcc's 64-bit division): a
 # musl function that drags in system calls or files shows up here.  (It

@@ -1,15 +1,19 @@
 # User programs: static ELF32 images at 0x40000000 built against user/lib
 # (system-call stubs, printf, TAP) and musl's libc.a for string functions.
 # Each user/bin/<name>.c becomes $(BUILD)/user/<name>.elf, shipped in the
-# ISO as the GRUB module <name>.
+# disc's module archive (iso/mkiso.sh) as the module <name>.
 
 USER_DIR    := $(BUILD)/user
 USER_CFLAGS  = -m32 -march=i686 -ffreestanding -fno-pic -fno-stack-protector \
 	-fno-delete-null-pointer-checks -nostdlib -nostdinc -O2 -Wall -Wextra -Werror \
 	-isystem $(GCC_INC) -isystem /usr/include/stb \
 	-I. -Iuser/lib -MMD -MP
+# -n: segments follow each other in the file, not padded to page offsets
+# (user/user.ld still puts data on its own page in memory): the kernel's
+# loader copies each segment from its own offset (kernel/elf.c), and every
+# byte on the disc costs boot time (docs/performance.md).
 USER_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
-	-Wl,-z,max-page-size=4096 -T user/user.ld
+	-Wl,-n -T user/user.ld
 
 USER_CRT0     := $(USER_DIR)/lib/crt0.S.o
 USER_LIB_OBJS := $(patsubst user/lib/%.c,$(USER_DIR)/lib/%.c.o,$(wildcard user/lib/*.c))
