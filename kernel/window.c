@@ -258,7 +258,7 @@ static void window_fill(struct as *as)
 int window_covers(const struct as *as, uint32_t va, uint32_t len)
 {
 	const struct window *w = &as->win;
-	uint32_t lo = w->va < w->cva ? w->va : w->cva, end = va + len - 1;
+	uint32_t lo = window_first(w), end = va + len - 1;
 	if (!w->pa)
 		return 0; /* no window: the shared layout */
 	return len && va <= lo + PGSIZE * WINDOW_PAGES - 1 && end >= lo;
@@ -508,6 +508,5 @@ void window_double_fault(struct as *as, struct trapframe *tf)
 void window_announce(const struct as *as)
 {
 	if (as->win.pa)
-		announce_window(as->pgdir, as->win.va < as->win.cva ? as->win.va : as->win.cva,
-				WINDOW_PAGES, as->win.pa);
+		announce_window(as->pgdir, window_first(&as->win), WINDOW_PAGES, as->win.pa);
 }

@@ -30,6 +30,12 @@ struct window {
 	int full;          /* no free page was found, and none has been freed since */
 };
 
+/* The window's lower page: W, or the code page below it. */
+static inline uint32_t window_first(const struct window *w)
+{
+	return w->va < w->cva ? w->va : w->cva;
+}
+
 struct as;
 void window_init(void);                       /* boot, bounce layout: the code page's frame */
 int window_create(struct as *as, uint32_t va, uint32_t cva); /* data at va, code at cva */
