@@ -319,38 +319,27 @@ void window_destroy(struct as *as)
 	w->pa = w->transit = 0;
 }
 
-/* What the user has at va, a page the window may be asked to take: its
- * entry, or the one the window covers there. */
-static uint32_t user_entry_at(struct as *as, uint32_t va)
+/* The window may take the page at va, whose entry is *pte: no user page
+ * is there (what the window covers counts, if it is there already), or the
+ * page of a large page it parks on (docs/memory.md). */
+static int takes(struct as *as, uint32_t va, const uint32_t *pte, int park)
 {
-	if (window_covers(as, va, PGSIZE))
-		return *window_covered(as, va);
-	uint32_t *pte = as_pte(as, va, 0);
-	return pte ? *pte : 0;
+	uint32_t e = window_covers(as, va, PGSIZE) ? *window_covered(as, va) : *pte;
+	return park || !(e & PTE_P);
 }
 
-/* The window may take the page at va: no user page is there, or the page
- * of a large page it parks on (docs/memory.md). */
-static int takes(struct as *as, uint32_t va)
-{
-	return large_at(as, va) || !(user_entry_at(as, va) & PTE_P);
-}
-
-/* Data at va, code at cva (code_fits, takes).  The user gets back what
- * the window sat on first, so the new pages may overlap the old. */
-static int window_put(struct as *as, uint32_t va, uint32_t cva)
+/* Data at va, code at cva beside it (code_fits, takes); to is va's entry.
+ * The user gets back what the window sat on first, so the new pages may
+ * overlap the old. */
+static int window_put(struct as *as, uint32_t va, uint32_t cva, uint32_t *to)
 {
 	struct window *w = &as->win;
-	uint32_t old = w->va, *to = as_pte(as, va, 1); /* splits a large page to park on */
-	if (!to)
-		return -ENOMEM;
-	uint32_t *cto = to + ((int32_t)(cva - va) >> 12);
-	uint32_t *from = as_pte(as, old, 0), *cfrom = as_pte(as, w->cva, 0);
+	uint32_t old = w->va, *from = as_pte(as, old, 0);
 	*from = w->covered[0]; /* give the user back what the window sat on */
-	*cfrom = w->covered[1];
+	from[(int32_t)(w->cva - old) >> 12] = w->covered[1];
 	if (free_entry(w->covered[0]) || free_entry(w->covered[1]))
 		w->full = 0;
-	window_map(as, to, cto);
+	window_map(as, to, to + ((int32_t)(cva - va) >> 12));
 	if (transit_left == w)
 		transit_lift(); /* its table is about to change */
 	window_place(as, va, cva);
@@ -364,16 +353,16 @@ static int window_put(struct as *as, uint32_t va, uint32_t cva)
 	return 0;
 }
 
-/* Where the code page goes beside a data page at va: above it if it can,
- * else below; 0 if neither (a region's only page pair taken, or both
- * neighbours alias a frame the crossing needs). */
-static uint32_t code_beside(struct as *as, uint32_t va)
+/* Where the code page goes beside a data page at va (entry *to): above it
+ * if it can, else below; 0 if neither (both neighbours the user's, or
+ * aliases of a frame the crossing needs there). */
+static uint32_t code_beside(struct as *as, uint32_t va, const uint32_t *to, int park)
 {
 	struct window *w = &as->win;
 	uint32_t up = va + PGSIZE, down = va - PGSIZE;
-	if (code_fits(w, va, up) && takes(as, up))
+	if (code_fits(w, va, up) && takes(as, up, to + 1, park))
 		return up;
-	if (code_fits(w, va, down) && takes(as, down))
+	if (code_fits(w, va, down) && takes(as, down, to - 1, park))
 		return down;
 	return 0;
 }
@@ -387,12 +376,13 @@ int window_move(struct as *as, uint32_t va)
 		return -EINVAL;
 	if (va == w->va)
 		return 0;
-	if (!takes(as, va))
+	int park = large_at(as, va);
+	uint32_t *to = as_pte(as, va, 1), cva; /* splits a large page to park on */
+	if (!to)
+		return -ENOMEM;
+	if (!takes(as, va, to, park) || !(cva = code_beside(as, va, to, park)))
 		return -EBUSY;
-	uint32_t cva = code_beside(as, va);
-	if (!cva)
-		return -EBUSY;
-	return window_put(as, va, cva);
+	return window_put(as, va, cva, to);
 }
 
 static uint32_t read_phys32(uint32_t pa, void *ctx)
@@ -405,9 +395,12 @@ static uint32_t read_phys32(uint32_t pa, void *ctx)
  * on either, whichever code_fits. */
 static int window_put_pair(struct as *as, uint32_t lo)
 {
+	uint32_t *to = as_pte(as, lo, 1); /* splits a large page to park on */
+	if (!to)
+		return -ENOMEM;
 	if (code_fits(&as->win, lo, lo + PGSIZE))
-		return window_put(as, lo, lo + PGSIZE);
-	return window_put(as, lo + PGSIZE, lo);
+		return window_put(as, lo, lo + PGSIZE, to);
+	return window_put(as, lo + PGSIZE, lo, to + 1);
 }
 
 /* A page the pager freed (paged out) at va, and a neighbour the window may
@@ -423,7 +416,8 @@ static int pager_pair(struct as *as, uint32_t *lo)
 			uint32_t n = side ? va - PGSIZE : va + PGSIZE;
 			if (PDX(n) != PDX(va) || window_covers(as, n, PGSIZE))
 				continue;
-			if (takes(as, n) || pager_page_out(as, n) == 0) {
+			uint32_t *pte = as_pte(as, n, 0);
+			if (!(*pte & PTE_P) || pager_page_out(as, n) == 0) {
 				*lo = side ? n : va;
 				return 0;
 			}
