@@ -23,18 +23,22 @@ LOG = ROOT / "out" / "test_window_code" / "code.bxlog"
 
 PROBE = r"""
 local a, b = k.proc.spawn("nap", "400"), k.proc.spawn("nap", "400")
+local function hex(x) return x and string.format("%#x", x) or "nil" end
 local function show(tag, pid)
   local w = k.window.info(pid)
-  local d, c = k.mm.walk(w.va, pid), k.mm.walk(w.code, pid)
-  print(tag, string.format("va=%#x code=%#x pa=%#x code_pa=%#x dpa=%#x cpa=%#x dw=%s dU=%s cw=%s cU=%s",
-    w.va, w.code, w.pa, w.code_pa, d.pa, c.pa, tostring(d.writable), tostring(d.user),
-    tostring(c.writable), tostring(c.user)))
+  local code = w.code or w.va  -- one page holds the code (K = 1)
+  local d, c = k.mm.walk(w.va, pid), k.mm.walk(code, pid)
+  print(tag, string.format("va=%s code=%s pa=%s code_pa=%s dpa=%s cpa=%s dw=%s dU=%s cw=%s cU=%s",
+    hex(w.va), hex(w.code), hex(w.pa), hex(w.code_pa), hex(d.pa), hex(c.pa), tostring(d.writable),
+    tostring(d.user), tostring(c.writable), tostring(c.user)))
 end
 show("A", a) show("B", b)
 print("PAGES", k.window.pages())
-local before = k.mm.dumpmem(k.window.info(a).code_pa, 4096, {phys=true})
+local info = k.window.info(a)
+local frame = info.code_pa or info.pa
+local before = k.mm.dumpmem(frame, 4096, {phys=true})
 k.proc.wait(k.proc.spawn("nullcalls", "2000"))
-local after = k.mm.dumpmem(k.window.info(a).code_pa, 4096, {phys=true})
+local after = k.mm.dumpmem(frame, 4096, {phys=true})
 print("SAME", before == after, #before)
 print("LAST", k.window.move(0x7FFFF000, a)) show("L", a)
 print("FIRST", k.window.move(0x400000, a)) show("F", a)
