@@ -93,9 +93,10 @@
 #define KILL_NOMEM       0xFE
 
 struct window_info {
-	unsigned int va;     /* first byte of the window in this address space */
-	unsigned int pages;  /* K, the window's size in pages                  */
+	unsigned int va;     /* W, the window's data page (window_move puts it there) */
+	unsigned int pages;  /* K, the window's size in pages (0: no window)    */
 	unsigned int moves;  /* how often this address space's window moved    */
+	unsigned int code;   /* its code page: W + 4 KiB, or W - 4 KiB          */
 };
 
 #ifndef PAGE_SIZE /* musl's <limits.h> (the shell) says the same */

@@ -93,7 +93,7 @@ static uint32_t string_chunk(struct as *as, uint32_t uva, uint32_t left)
 	if (n > left)
 		n = left;
 	if (window_covers(as, uva, n))
-		n = as->win.va > uva ? as->win.va - uva : 0;
+		n = window_first(&as->win) > uva ? window_first(&as->win) - uva : 0;
 	return n;
 }
 

@@ -30,6 +30,7 @@
 #include "swapslot.h"
 #include "timer.h"
 #include "trap.h"
+#include "window.h"
 
 struct kstats kstats;
 static struct bootinfo boot;
@@ -146,6 +147,8 @@ void kmain(uint32_t magic, uint32_t mbi)
 	announce("idle eip=0x%08x", (uint32_t)idle_resume);
 	mem_init();
 	canary_plant(); /* first in the heap, where the attack tests look for it */
+	if (kernel_layout == LAYOUT_BOUNCE)
+		window_init();
 	disk_start();
 	proc_init();
 	timer_init();

@@ -176,6 +176,17 @@ int pager_free_va(struct as *as, uint32_t *va)
 	return -ENOMEM;
 }
 
+/* The page at va out, if it is one the pager may take (victims): the
+ * window's second page, beside one pager_free_va freed. */
+int pager_page_out(struct as *as, uint32_t va)
+{
+	struct as *out[NPROC];
+	uint32_t *pte = as_pte(as, va, 0);
+	if (!pte || !victims(as, va, *pte, out))
+		return -EBUSY;
+	return page_out(as, va);
+}
+
 /* One victim anywhere: 0, or -ENOMEM if every space is out of victims. */
 static int page_out_any(void)
 {

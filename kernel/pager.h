@@ -27,6 +27,7 @@ uint32_t pager_page_alloc(void);
 /* Page out a victim of as alone, leaving its virtual page for the window
  * (window_relocate in a full space): 0 and *va, or -ENOMEM/-ENOSPC/-EIO. */
 int pager_free_va(struct as *as, uint32_t *va);
+int pager_page_out(struct as *as, uint32_t va); /* 0, -EBUSY (not a page it may take), -ENOSPC, -EIO */
 /* The swapped page at va (entry *pte) back into a frame: 0 or -ENOMEM/-EIO. */
 int pager_page_in(struct as *as, uint32_t va, uint32_t *pte);
 /* One reference to slot goes; with the last, its swap-cache entry. */

@@ -141,7 +141,7 @@ static int sys_copybench(struct trapframe *tf)
 static int sys_window(struct trapframe *tf)
 {
 	struct window *w = &curproc->as->win;
-	struct window_info wi = { w->va, w->pa ? WINDOW_PAGES : 0, w->moves }; /* no window: shared layout */
+	struct window_info wi = { w->va, w->pa ? WINDOW_PAGES : 0, w->moves, w->cva }; /* no window: shared layout */
 	return copyout(curproc->as, tf->ebx, &wi, sizeof wi);
 }
 

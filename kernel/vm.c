@@ -57,7 +57,7 @@ int as_range_ok(uint32_t va, uint32_t npages)
 
 /* An address space with an empty user part, and its window at va (in the
  * shared layout: the kernel's range instead). */
-static struct as *as_alloc(uint32_t window_va)
+static struct as *as_alloc(uint32_t window_va, uint32_t code_va)
 {
 	struct as *as = kcalloc(1, sizeof *as);
 	if (!as)
@@ -67,7 +67,7 @@ static struct as *as_alloc(uint32_t window_va)
 		goto fail;
 	if (kernel_layout == LAYOUT_SHARED)
 		kvm_share(pgdir_of(as));
-	else if (window_create(as, window_va) < 0)
+	else if (window_create(as, window_va, code_va) < 0)
 		goto fail;
 	return as;
 fail:
@@ -77,7 +77,7 @@ fail:
 
 struct as *as_create(void)
 {
-	return as_alloc(WINDOW_INITIAL_VA);
+	return as_alloc(WINDOW_INITIAL_VA, WINDOW_INITIAL_VA + PGSIZE);
 }
 
 void as_get(struct as *as)
@@ -88,10 +88,10 @@ void as_get(struct as *as)
 /* The user's entry under the window goes: the frame of a page it parked
  * on (a large page's, docs/memory.md) or the slot of a paged-out page.
  * 1 if it was a present page. */
-static int drop_covered(struct as *as)
+static int drop_covered(uint32_t *covered)
 {
-	uint32_t e = as->win.covered;
-	as->win.covered = 0;
+	uint32_t e = *covered;
+	*covered = 0;
 	if (e & PTE_P) {
 		page_unref(PTE_ADDR(e));
 		return 1;
@@ -118,7 +118,8 @@ static void as_free_tables(struct as *as)
 				pager_drop(pt[j]);
 		page_unref(PTE_ADDR(pd[i]));
 	}
-	drop_covered(as);
+	drop_covered(&as->win.covered[0]);
+	drop_covered(&as->win.covered[1]);
 }
 
 void as_put(struct as *as)
@@ -190,9 +191,10 @@ static uint32_t pte_flags(int mapflags)
 static int reserve_page(struct as *as, uint32_t va, int mapflags)
 {
 	if (window_covers(as, va, PGSIZE)) {
-		if (as->win.covered)
+		uint32_t *c = window_covered(as, va);
+		if (*c)
 			return (mapflags & MAP_SKIP) ? 0 : -EEXIST;
-		as->win.covered = PTE_LAZY | pte_flags(mapflags);
+		*c = PTE_LAZY | pte_flags(mapflags);
 		return 0;
 	}
 	uint32_t *pte = as_pte(as, va, 1);
@@ -210,7 +212,7 @@ static int map_one(struct as *as, uint32_t va, int mapflags)
 		return (mapflags & MAP_SKIP) ? 0 : -EEXIST;
 	if (mapflags & MAP_LAZY)
 		return reserve_page(as, va, mapflags);
-	if (user_owned(as_pte(as, va, 0)) || (window_covers(as, va, PGSIZE) && as->win.covered))
+	if (user_owned(as_pte(as, va, 0)) || (window_covers(as, va, PGSIZE) && *window_covered(as, va)))
 		return (mapflags & MAP_SKIP) ? 0 : -EEXIST;
 	uint32_t pa = zeroed_page();
 	if (!pa)
@@ -326,7 +328,7 @@ int as_unmap(struct as *as, uint32_t va, uint32_t npages)
 			continue;
 		}
 		if (window_covers(as, a, PGSIZE)) {
-			as->pages -= drop_covered(as);
+			as->pages -= drop_covered(window_covered(as, a));
 			continue;
 		}
 		uint32_t *pte = as_pte(as, a, 0);
@@ -469,28 +471,30 @@ static uint32_t fork_entry(struct as *parent, uint32_t *pe, struct alias_copies 
 	return e;
 }
 
-static int fork_table(struct as *parent, struct as *child, int pdx, struct alias_copies *c)
+/* What the parent's window page covers goes under the child's window page
+ * at the same address (page 0 data, 1 code). */
+static int fork_covered(struct as *parent, struct as *child, int page, struct alias_copies *c)
 {
-	uint32_t *ppt = (uint32_t *)PTE_ADDR(pgdir_of(parent)[pdx]);
-	uint32_t *cpt = as_pte(child, PGADDR(pdx, 0), 1);
-	/* The window's entry, if it is in this table: asked once per table,
-	 * not for each of its 1024 entries (that was 160,000 of a bouncing
-	 * fork's 495,000 instructions, 76,000 of a shared one's 382,000). */
-	int win = window_covers(parent, PGADDR(pdx, 0), LARGE_PGSIZE) ? (int)PTX(parent->win.va) : -1;
-	if (!cpt)
+	uint32_t parked = parent->win.covered[page];
+	if ((parked & PTE_P) && !(parked = fork_entry(parent, &parent->win.covered[page], c)))
 		return -ENOMEM;
+	if (pager_share(parked) < 0)
+		return -ENOMEM;
+	child->win.covered[page] = parked;
+	child->pages += (parked & PTE_P) != 0;
+	return 0;
+}
+
+/* The parent's entries of one table into the child's.  The window's two
+ * entries, if they are in this table, are copied with the rest, as any
+ * supervisor entry, and put right afterwards: no entry is compared with
+ * the window's (a test per entry was 160,000 of a bouncing fork's 495,000
+ * instructions, 76,000 of a shared one's 382,000). */
+static int fork_entries(struct as *parent, struct as *child, uint32_t *ppt, uint32_t *cpt,
+			struct alias_copies *c)
+{
 	for (int i = 0; i < 1024; i++) {
 		uint32_t e = ppt[i];
-		if (i == win) {
-			uint32_t parked = parent->win.covered; /* the child's own window sits there */
-			if ((parked & PTE_P) && !(parked = fork_entry(parent, &parent->win.covered, c)))
-				return -ENOMEM;
-			if (pager_share(parked) < 0)
-				return -ENOMEM;
-			child->win.covered = parked;
-			child->pages += (parked & PTE_P) != 0;
-			continue;
-		}
 		if ((e & (PTE_P | PTE_U)) == (PTE_P | PTE_U)) {
 			if (!(e = fork_entry(parent, &ppt[i], c)))
 				return -ENOMEM;
@@ -503,10 +507,28 @@ static int fork_table(struct as *parent, struct as *child, int pdx, struct alias
 	return 0;
 }
 
+static int fork_table(struct as *parent, struct as *child, int pdx, struct alias_copies *c)
+{
+	uint32_t *ppt = (uint32_t *)PTE_ADDR(pgdir_of(parent)[pdx]);
+	uint32_t *cpt = as_pte(child, PGADDR(pdx, 0), 1);
+	if (!cpt)
+		return -ENOMEM;
+	if (!window_covers(parent, PGADDR(pdx, 0), LARGE_PGSIZE))
+		return fork_entries(parent, child, ppt, cpt, c);
+	/* The child's window sits at the same two places as the parent's. */
+	uint32_t *data = &cpt[PTX(parent->win.va)], *code = &cpt[PTX(parent->win.cva)];
+	uint32_t child_data = *data, child_code = *code;
+	int err = fork_entries(parent, child, ppt, cpt, c);
+	*data = child_data, *code = child_code;
+	if (err < 0 || fork_covered(parent, child, 0, c) < 0 || fork_covered(parent, child, 1, c) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 struct as *as_fork(struct as *parent)
 {
 	struct alias_copies copies = { 0, 0 };
-	struct as *child = as_alloc(parent->win.va);
+	struct as *child = as_alloc(parent->win.va, parent->win.cva);
 	if (!child)
 		return 0;
 	child->win.moves = parent->win.moves;

@@ -1,23 +1,24 @@
-/* window.S — the trampoline, copied into every window page at WIN_CODE.
+/* window.S — the trampoline, copied once into the code page every window maps.
  *
  * A user-mode interrupt, exception or system call arrives here, at the
- * window's address W, with the user's page directory still loaded and %esp
+ * window's code page (beside its data page W), with the user's page directory still loaded and %esp
  * on the window's entry stack (TSS.esp0).  The way home:
  *
  *   stub:     push the vector (and a zero error code), jump to w_common
  *   w_common: push the rest of a trap frame (segments, pushal), load the
  *             kernel CR3 and the kernel's GDT and IDT.  The kernel
  *             directory's entry for W's region holds a "transit" table
- *             that maps W to this very page, so the next instruction is
- *             found.  Then one of two ways (docs/window.md, "The bounce"):
+ *             that maps both window pages to their frames, so the next
+ *             instruction is found.  Then one of two ways (docs/window.md, "The bounce"):
  *   - W outside everything the kernel maps: the transit table stays in
  *     the kernel's directory while this address space is the running one
  *     (window.c), so nothing is left to undo: jump to the kernel
  *     (user_entry_w, trapentry.S).
- *   - W in a region the kernel maps: hop to w_entry2 through the page's
- *     1:1 alias P, give the kernel directory its own entry for W back,
- *     flush W and the page that entry was written through, and jump to
- *     the kernel (user_entry).
+ *   - W in a region the kernel maps: hop to w_entry2 through the code
+ *     frame's 1:1 alias C (and %esp to the data frame's, P), give the
+ *     kernel directory its own entry for W back, flush both window pages
+ *     and the page that entry was written through, and jump to the
+ *     kernel (user_entry).
  * The trap frame stays where it was built; the kernel finds it at P.
  *
  * A double fault in user mode takes the same way: the window's IDT sends
@@ -26,12 +27,13 @@
  * pushed the error code %esp is where every entry has it.  There is one
  * crossing, whatever came in.
  *
- * The way back runs the same steps in reverse: w_exit1 (at P, only when W
+ * The way back runs the same steps in reverse: w_exit1 (at C, only when W
  * lies in a region the kernel maps) puts the transit table in, and
- * w_exit2 (at W) loads the window's tables and TR, the user's CR3, the
+ * w_exit2 (in the window) loads the window's tables and TR, the user's CR3, the
  * registers, and irets.  Every data reference is %esp-relative: %esp is
- * W + WIN_FRAME or P + WIN_FRAME at each step, so the code needs no
- * relocation when the window moves.  Memory operands through other
+ * W + WIN_FRAME or P + WIN_FRAME at each step, and every jump goes through
+ * a data field, so the code needs no relocation when the window moves, and
+ * it runs the same above or below the data page.  Memory operands through other
  * registers carry %ss: the user may have left any selector in %ds.
  */
 #include "asm.h"
@@ -81,6 +83,8 @@ window_tpl_entry2:
 	invlpg %ss:(%ecx) /* an alias of the directory if the transit table made one */
 	mov D(WD_WVA), %eax
 	invlpg %ss:(%eax)
+	mov D(WD_CVA), %eax
+	invlpg %ss:(%eax)
 	jmp *D(WD_KENTRY)
 
 window_tpl_exit1:
@@ -90,6 +94,8 @@ window_tpl_exit1:
 	mov D(WD_TRANSIT_PDE), %eax
 	mov %eax, %ss:(%ecx)
 	mov D(WD_WVA), %eax
+	invlpg %ss:(%eax)
+	mov D(WD_CVA), %eax
 	invlpg %ss:(%eax)
 	sub D(WD_DELTA), %esp
 	jmp *D(WD_TO_WINDOW)

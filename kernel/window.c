@@ -1,9 +1,12 @@
 /* window.c — building, placing and moving windows.
  *
- * A window's contents depend on its address W in three ways: the IDT gates
- * point at the stubs inside it, the GDT's TSS descriptors and the TSSs
- * point into it, and the trampoline's data records W.  window_place()
- * rewrites exactly those; the code itself is position independent.
+ * A window is two pages (window_layout.h): its own data page at W and the
+ * code page beside it, one read-only frame shared by every window.  The
+ * data page's contents depend on where the two sit in three ways: the IDT
+ * gates point at the stubs in the code page, the GDT's TSS descriptors and
+ * the TSSs point into the data page, and the trampoline's data records
+ * both addresses.  window_place() rewrites exactly those; the code itself
+ * is position independent.
  */
 #include "window.h"
 #include "abi.h"
@@ -37,7 +40,7 @@ struct window_data {
 	uint32_t kcr3, ucr3, to_alias, to_window, delta, pde_slot, transit_pde, saved_pde;
 	uint32_t wva, kentry;
 	struct { uint16_t pad; struct dtr d; } __attribute__((packed)) kgdt, kidt, wgdt, widt;
-	uint32_t pde_slot_t, exit;
+	uint32_t pde_slot_t, exit, cva;
 };
 
 _Static_assert(__builtin_offsetof(struct window_data, to_alias) == WD_TO_ALIAS, "layout");
@@ -46,12 +49,13 @@ _Static_assert(__builtin_offsetof(struct window_data, kgdt) + 2 == WD_KGDT, "lay
 _Static_assert(__builtin_offsetof(struct window_data, widt) + 2 == WD_WIDT, "layout");
 _Static_assert(__builtin_offsetof(struct window_data, pde_slot_t) == WD_PDE_SLOT_T, "layout");
 _Static_assert(__builtin_offsetof(struct window_data, exit) == WD_EXIT, "layout");
+_Static_assert(__builtin_offsetof(struct window_data, cva) == WD_CVA, "layout");
 _Static_assert(sizeof(struct window_data) == WD_SIZE, "layout");
-_Static_assert(WIN_DATA + WD_SIZE <= WIN_CODE, "window data overlaps the code");
+_Static_assert(WIN_DATA + WD_SIZE <= WIN_DATA_END, "window data overlaps the entry stack");
 _Static_assert(WIN_IDT + NIDT * 8 <= WIN_GDT, "IDT overlaps the GDT");
 _Static_assert(WIN_GDT + GDT_ENTRIES * 8 <= WIN_TSS, "GDT overlaps the TSS");
 _Static_assert(WIN_TSS + sizeof(struct tss) <= WIN_DFTSS && WIN_DFTSS + sizeof(struct tss) <= WIN_DATA, "TSSs");
-_Static_assert(WIN_CODE_END <= WIN_FRAME, "the entry stack overlaps the code");
+_Static_assert(WIN_DATA_END <= WIN_FRAME, "the entry stack overlaps the window data");
 /* The double fault's error code, stub 8's vector, w_common's segments and pushal. */
 _Static_assert(WIN_DF_ESP - 4 - 4 - 16 - 32 == WIN_FRAME, "a double fault reaches w_common with another %esp");
 
@@ -63,19 +67,60 @@ static inline struct gate *widt(const struct window *w) { return (struct gate *)
 static inline segdesc_t *wgdt(const struct window *w) { return (segdesc_t *)(wbase(w) + WIN_GDT); }
 static inline struct tss *wtss(const struct window *w, uint32_t off) { return (struct tss *)(wbase(w) + off); }
 
+/* C: the frame holding the trampoline, one for every window.  Filled at
+ * boot and never written again, so no crossing writes a page the CPU
+ * executes (docs/window.md, "K = 1 or K = 2"). */
+uint32_t window_code_frame;
+
+void window_init(void)
+{
+	uint32_t n = window_tpl_end - window_tpl_start;
+	if (n > PGSIZE)
+		panic("window: trampoline (%d bytes) does not fit", (int)n);
+	if (!(window_code_frame = page_alloc()))
+		panic("window: no frame for the code page");
+	memset((void *)window_code_frame, 0, PGSIZE);
+	memcpy((void *)window_code_frame, window_tpl_start, n);
+}
+
+/* The window's entries in a user page table: supervisor only, the code
+ * page read-only too. */
+static uint32_t data_pte(const struct window *w) { return w->pa | PTE_P | PTE_W; }
+static uint32_t code_pte(void) { return window_code_frame | PTE_P; }
+
+/* May the code page go at cva, beside the data page at va?  One transit
+ * table shows both pages and both frames' 1:1 aliases, so both must lie
+ * in one region, and no address may need two frames there: va the code
+ * frame's alias, or cva the data frame's. */
+static int code_fits(const struct window *w, uint32_t va, uint32_t cva)
+{
+	return PDX(cva) == PDX(va) && cva != va && va != window_code_frame && cva != w->pa;
+}
+
 static int stub_vector(int i) { return i < 48 ? i : SYSCALL_VECTOR; }
 
 /* Vectors a user may raise with int: the system call, int3 and into. */
 static int user_may_raise(int vec) { return vec == SYSCALL_VECTOR || vec == 3 || vec == 4; }
 
+/* One entry of the transit table, unless it has that one already (the
+ * same frame: code_fits refused two frames at one address). */
+static void transit_set(struct window *w, uint32_t at, uint32_t pte)
+{
+	uint32_t *t = (uint32_t *)w->transit;
+	if (t[PTX(at)])
+		return;
+	t[PTX(at)] = pte;
+	w->transit_ptx[w->ntransit++] = PTX(at);
+}
+
 /* The transit table stands in for the kernel's entry for W's 4 MiB region
- * while the CPU crosses over.  The crossing touches three pages: W, the
- * window's frame P (the hop runs there), and the kernel page directory
- * (to put the real entry back).  It maps those of them that lie in W's
- * region; should W be the very page of the kernel directory, the directory
- * is shown at a neighbouring page instead.  Returns the address through
- * which the crossing reaches the kernel's entry for W. */
-static uint32_t transit_build(struct window *w, uint32_t va)
+ * while the CPU crosses over.  The crossing touches both window pages, the
+ * frames' 1:1 aliases P and C (the hop runs there), and the kernel page
+ * directory (to put the real entry back).  It maps those of them that lie
+ * in W's region; should the kernel directory's page be taken, the
+ * directory is shown at a neighbouring page instead.  Returns the address
+ * through which the crossing reaches the kernel's entry for W. */
+static uint32_t transit_build(struct window *w, uint32_t va, uint32_t cva)
 {
 	uint32_t *t = (uint32_t *)w->transit;
 	uint32_t kdir = (uint32_t)kernel_pgdir, slot = kdir + PDX(va) * 4;
@@ -83,14 +128,17 @@ static uint32_t transit_build(struct window *w, uint32_t va)
 	for (int i = 0; i < w->ntransit; i++)
 		t[w->transit_ptx[i]] = 0;
 	w->ntransit = 0;
-	t[w->transit_ptx[w->ntransit++] = PTX(va)] = w->pa | PTE_P | PTE_W;
+	transit_set(w, va, data_pte(w));
+	transit_set(w, cva, code_pte());
 	if (PDX(w->pa) == PDX(va))
-		t[w->transit_ptx[w->ntransit++] = PTX(w->pa)] = w->pa | PTE_P | PTE_W;
+		transit_set(w, w->pa, data_pte(w));
+	if (PDX(window_code_frame) == PDX(va))
+		transit_set(w, window_code_frame, code_pte());
 	if (PDX(kdir) == PDX(va)) {
 		uint32_t at = kdir;
-		while (at == va || at == w->pa)
+		while (t[PTX(at)])
 			at = PGADDR(PDX(va), (PTX(at) + 1) & 1023);
-		t[w->transit_ptx[w->ntransit++] = PTX(at)] = kdir | PTE_P | PTE_W;
+		transit_set(w, at, kdir | PTE_P | PTE_W);
 		slot = at + PDX(va) * 4;
 	}
 	return slot;
@@ -114,6 +162,7 @@ static void transit_lift(void)
 		return;
 	kernel_pgdir[PDX(transit_left->va)] = 0;
 	invlpg(transit_left->va);
+	invlpg(transit_left->cva);
 	transit_left = 0;
 }
 
@@ -132,8 +181,8 @@ static void transit_leave(struct window *w)
 static void window_paths(struct window *w)
 {
 	struct window_data *d = wdata(w);
-	uint32_t entry2 = w->pa + WIN_CODE + TPL_OFF(window_tpl_entry2);
-	uint32_t exit2 = w->va + WIN_CODE + TPL_OFF(window_tpl_exit2);
+	uint32_t entry2 = window_code_frame + TPL_OFF(window_tpl_entry2);
+	uint32_t exit2 = w->cva + TPL_OFF(window_tpl_exit2);
 
 	d->kentry = (uint32_t)(w->kstack_frames ? user_entry_copy : user_entry);
 	if (transit_stays(w->va)) {
@@ -141,19 +190,19 @@ static void window_paths(struct window *w)
 		d->exit = exit2;
 	} else {
 		d->to_alias = entry2;
-		d->exit = w->pa + WIN_CODE + TPL_OFF(window_tpl_exit1);
+		d->exit = window_code_frame + TPL_OFF(window_tpl_exit1);
 	}
 	d->to_window = exit2;
 }
 
-/* Everything in the window that names W (window_fill set the rest). */
-static void window_place(struct as *as, uint32_t va)
+/* Everything in the window that names W or the code page (window_fill set
+ * the rest). */
+static void window_place(struct as *as, uint32_t va, uint32_t code)
 {
 	struct window *w = &as->win;
 	struct window_data *d = wdata(w);
 
 	struct gate *idt = widt(w);
-	uint32_t code = va + WIN_CODE;
 	for (int vec = 0; vec < 48; vec++)
 		if (vec != T_DF) /* a task gate: no offset */
 			gate_set_offset(&idt[vec], code + window_stub_offsets[vec]);
@@ -164,13 +213,15 @@ static void window_place(struct as *as, uint32_t va)
 	wtss(w, WIN_DFTSS)->eip = code + window_stub_offsets[T_DF];
 	wtss(w, WIN_DFTSS)->esp = va + WIN_DF_ESP;
 
-	d->pde_slot_t = transit_build(w, va);
+	d->pde_slot_t = transit_build(w, va, code);
 	d->delta = w->pa - va;
 	d->pde_slot = (uint32_t)&kernel_pgdir[PDX(va)];
 	d->wva = va;
+	d->cva = code;
 	d->wgdt.d = (struct dtr){ GDT_ENTRIES * 8 - 1, va + WIN_GDT };
 	d->widt.d = (struct dtr){ NIDT * 8 - 1, va + WIN_IDT };
 	w->va = va;
+	w->cva = code;
 	window_paths(w);
 }
 
@@ -181,10 +232,7 @@ static void window_fill(struct as *as)
 	struct window_data *d = wdata(w);
 	struct tss *t = wtss(w, WIN_TSS), *df = wtss(w, WIN_DFTSS);
 
-	if (window_tpl_end - window_tpl_start > WIN_CODE_END - WIN_CODE)
-		panic("window: trampoline (%d bytes) does not fit", (int)(window_tpl_end - window_tpl_start));
 	memset(wbase(w), 0, PGSIZE);
-	memcpy(wbase(w) + WIN_CODE, window_tpl_start, window_tpl_end - window_tpl_start);
 	for (int i = 0; i < 49; i++) {
 		int vec = stub_vector(i);
 		gate_set(&widt(w)[vec], 0, SEL_KCODE, GATE_INTR, user_may_raise(vec) ? 3 : 0);
@@ -209,37 +257,48 @@ static void window_fill(struct as *as)
 
 int window_covers(const struct as *as, uint32_t va, uint32_t len)
 {
-	uint32_t w = as->win.va, end = va + len - 1;
-	if (!as->win.pa)
+	const struct window *w = &as->win;
+	uint32_t lo = window_first(w), end = va + len - 1;
+	if (!w->pa)
 		return 0; /* no window: the shared layout */
-	return len && va <= w + PGSIZE * WINDOW_PAGES - 1 && end >= w;
+	return len && va <= lo + PGSIZE * WINDOW_PAGES - 1 && end >= lo;
 }
 
-/* The window's own entry in the user's page directory: supervisor only. */
-static int window_map(struct as *as, uint32_t va)
+uint32_t *window_covered(struct as *as, uint32_t va)
 {
-	uint32_t *pte = as_pte(as, va, 1);
-	if (!pte)
-		return -ENOMEM;
-	as->win.covered = *pte;
-	*pte = as->win.pa | PTE_P | PTE_W;
-	return 0;
+	return &as->win.covered[ROUNDDOWN(va, PGSIZE) == as->win.va ? 0 : 1];
 }
 
-int window_create(struct as *as, uint32_t va)
+/* The window's own entries in the user's page directory (both pages lie
+ * in one table), and what they cover. */
+static void window_map(struct as *as, uint32_t *data, uint32_t *code)
+{
+	as->win.covered[0] = *data;
+	as->win.covered[1] = *code;
+	*data = data_pte(&as->win);
+	*code = code_pte();
+}
+
+int window_create(struct as *as, uint32_t va, uint32_t cva)
 {
 	struct window *w = &as->win;
+	uint32_t *data, *code;
 	memset(w, 0, sizeof *w);
 	w->pa = pager_page_alloc();
+	if (w->pa == cva) { /* the data frame's alias would sit where the code page goes */
+		uint32_t other = pager_page_alloc();
+		page_unref(w->pa);
+		w->pa = other;
+	}
 	w->transit = pager_page_alloc();
-	if (!w->pa || !w->transit)
+	if (!w->pa || !w->transit || !code_fits(w, va, cva))
 		goto fail;
 	memset((void *)w->transit, 0, PGSIZE);
 	window_fill(as);
-	w->va = va;
-	window_place(as, va);
-	if (window_map(as, va) < 0)
+	if (!(data = as_pte(as, va, 1)) || !(code = as_pte(as, cva, 1)))
 		goto fail;
+	window_place(as, va, cva);
+	window_map(as, data, code);
 	return 0;
 fail:
 	window_destroy(as);
@@ -260,31 +319,30 @@ void window_destroy(struct as *as)
 	w->pa = w->transit = 0;
 }
 
-int window_move(struct as *as, uint32_t va)
+/* The window may take the page at va, whose entry is *pte: no user page
+ * is there (what the window covers counts, if it is there already), or the
+ * page of a large page it parks on (docs/memory.md). */
+static int takes(struct as *as, uint32_t va, const uint32_t *pte, int park)
+{
+	uint32_t e = window_covers(as, va, PGSIZE) ? *window_covered(as, va) : *pte;
+	return park || !(e & PTE_P);
+}
+
+/* Data at va, code at cva beside it (code_fits, takes); to is va's entry.
+ * The user gets back what the window sat on first, so the new pages may
+ * overlap the old. */
+static int window_put(struct as *as, uint32_t va, uint32_t cva, uint32_t *to)
 {
 	struct window *w = &as->win;
-	if (!w->pa)
-		return -ENOSYS; /* the shared layout has no window */
-	if (va & (PGSIZE - 1))
-		return -EINVAL;
-	if (va == w->va)
-		return 0;
-	int park = large_at(as, va); /* the window may sit on a page of a large page (docs/memory.md) */
-	uint32_t *to = as_pte(as, va, 1);
-	if (!to)
-		return -ENOMEM;
-	if ((*to & PTE_P) && !park)
-		return -EBUSY;
-
 	uint32_t old = w->va, *from = as_pte(as, old, 0);
-	*from = w->covered; /* give the user back what the window sat on */
-	if (free_entry(w->covered))
+	*from = w->covered[0]; /* give the user back what the window sat on */
+	from[(int32_t)(w->cva - old) >> 12] = w->covered[1];
+	if (free_entry(w->covered[0]) || free_entry(w->covered[1]))
 		w->full = 0;
-	w->covered = *to;
-	*to = w->pa | PTE_P | PTE_W;
+	window_map(as, to, to + ((int32_t)(cva - va) >> 12));
 	if (transit_left == w)
 		transit_lift(); /* its table is about to change */
-	window_place(as, va);
+	window_place(as, va, cva);
 	w->moves++;
 	kstats.window_moves++;
 	if (as == window_current)
@@ -295,17 +353,84 @@ int window_move(struct as *as, uint32_t va)
 	return 0;
 }
 
+/* Where the code page goes beside a data page at va (entry *to): above it
+ * if it can, else below; 0 if neither (both neighbours the user's, or
+ * aliases of a frame the crossing needs there). */
+static uint32_t code_beside(struct as *as, uint32_t va, const uint32_t *to, int park)
+{
+	struct window *w = &as->win;
+	uint32_t up = va + PGSIZE, down = va - PGSIZE;
+	if (code_fits(w, va, up) && takes(as, up, to + 1, park))
+		return up;
+	if (code_fits(w, va, down) && takes(as, down, to - 1, park))
+		return down;
+	return 0;
+}
+
+int window_move(struct as *as, uint32_t va)
+{
+	struct window *w = &as->win;
+	if (!w->pa)
+		return -ENOSYS; /* the shared layout has no window */
+	if (va & (PGSIZE - 1))
+		return -EINVAL;
+	if (va == w->va)
+		return 0;
+	int park = large_at(as, va);
+	uint32_t *to = as_pte(as, va, 1), cva; /* splits a large page to park on */
+	if (!to)
+		return -ENOMEM;
+	if (!takes(as, va, to, park) || !(cva = code_beside(as, va, to, park)))
+		return -EBUSY;
+	return window_put(as, va, cva, to);
+}
+
 static uint32_t read_phys32(uint32_t pa, void *ctx)
 {
 	(void)ctx;
 	return *(const uint32_t *)pa; /* the kernel maps all RAM 1:1 */
 }
 
-/* To a free page (freepage.h), searched from a start point that hops
- * across the whole space, so a chased window visits all of it.  With no
- * free page it parks on a page of a large page (docs/memory.md); failing
- * that, the pager pages one of the user's pages out and the window sits
- * on its swapped entry; a touch there later moves it on again.  A
+/* Onto the pair lo, lo + 4 KiB, which the window may take: the data page
+ * on either, whichever code_fits. */
+static int window_put_pair(struct as *as, uint32_t lo)
+{
+	uint32_t *to = as_pte(as, lo, 1); /* splits a large page to park on */
+	if (!to)
+		return -ENOMEM;
+	if (code_fits(&as->win, lo, lo + PGSIZE))
+		return window_put(as, lo, lo + PGSIZE, to);
+	return window_put(as, lo + PGSIZE, lo, to + 1);
+}
+
+/* A page the pager freed (paged out) at va, and a neighbour the window may
+ * take, or page out too: the pair's lower page in *lo. */
+static int pager_pair(struct as *as, uint32_t *lo)
+{
+	uint32_t va;
+	int err;
+	for (int tries = 0; tries < 4; tries++) {
+		if ((err = pager_free_va(as, &va)) < 0)
+			return err;
+		for (int side = 0; side < 2; side++) {
+			uint32_t n = side ? va - PGSIZE : va + PGSIZE;
+			if (PDX(n) != PDX(va) || window_covers(as, n, PGSIZE))
+				continue;
+			uint32_t *pte = as_pte(as, n, 0);
+			if (!(*pte & PTE_P) || pager_page_out(as, n) == 0) {
+				*lo = side ? n : va;
+				return 0;
+			}
+		}
+	}
+	return -ENOMEM;
+}
+
+/* To a free pair of pages (freepage.h), searched from a start point that
+ * hops across the whole space, so a chased window visits all of it.  With
+ * no free pair it parks on two pages of a large page (docs/memory.md);
+ * failing that, the pager pages the user's pages out and the window sits
+ * on their swapped entries; a touch there later moves it on again.  A
  * space known full is not searched again (a search reads 2^20 entries)
  * until a page is freed (as_unmap, or the window leaving a free one).
  * (User TLB entries need no flush here: every return to user mode loads
@@ -314,12 +439,14 @@ int window_relocate(struct as *as)
 {
 	uint32_t start = as->win.va + 0x9E3779B9u * (as->win.moves + 1), va;
 	int err;
-	if (as->win.full || free_page_find(as->pgdir, start, read_phys32, 0, &va) < 0) {
+	if (as->win.full || free_page_find(as->pgdir, start, WINDOW_PAGES, read_phys32, 0, &va) < 0) {
 		as->win.full = 1;
-		if (large_find(as, start, &va) < 0 && (err = pager_free_va(as, &va)) < 0)
+		if (large_find(as, start, &va) == 0)
+			va = PGADDR(PDX(va), PTX(va) & ~1u); /* a pair within the region */
+		else if ((err = pager_pair(as, &va)) < 0)
 			return err;
 	}
-	return window_move(as, va);
+	return window_put_pair(as, va);
 }
 
 void window_activate(struct as *as)
@@ -375,5 +502,5 @@ void window_double_fault(struct as *as, struct trapframe *tf)
 void window_announce(const struct as *as)
 {
 	if (as->win.pa)
-		announce_window(as->pgdir, as->win.va, WINDOW_PAGES, as->win.pa);
+		announce_window(as->pgdir, window_first(&as->win), WINDOW_PAGES, as->win.pa);
 }

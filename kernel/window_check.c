@@ -32,7 +32,7 @@ static void gates_check(const struct window *w)
 			continue;
 		}
 		KASSERT((g->type_attr & 0xF) == GATE_INTR && g->sel == SEL_KCODE);
-		KASSERT(gate_offset(g) - (w->va + WIN_CODE) < WIN_CODE_END - WIN_CODE);
+		KASSERT(gate_offset(g) - w->cva < PGSIZE);
 	}
 }
 
@@ -52,8 +52,10 @@ void window_check_invariants(struct as *as)
 	if (!as->win.pa)
 		return;
 	const struct window *w = &as->win;
-	uint32_t *pte = as_pte(as, w->va, 0);
+	uint32_t *pte = as_pte(as, w->va, 0), *cpte = as_pte(as, w->cva, 0);
 	KASSERT(pte && PTE_ADDR(*pte) == w->pa && (*pte & (PTE_P | PTE_U)) == PTE_P);
+	KASSERT(PDX(w->cva) == PDX(w->va) && (w->cva == w->va + PGSIZE || w->cva == w->va - PGSIZE));
+	KASSERT(cpte && PTE_ADDR(*cpte) == window_code_frame && (*cpte & (PTE_P | PTE_U | PTE_W)) == PTE_P);
 	gates_check(w);
 	gdt_check(w);
 }

@@ -1,13 +1,20 @@
-/* window_layout.h — where things sit inside a window page (K = 1).
+/* window_layout.h — where things sit inside a window.
+ *
+ * A window is two pages in one 4 MiB region (K = 2, docs/window.md): the
+ * data page at W and the code page next to it, at W + 4 KiB, or at
+ * W - 4 KiB when that does not fit (window.c).  The code page is one frame
+ * for every window, read-only; nothing a crossing writes shares a page with
+ * code.  The data page:
  *
  *   0x000  IDT, 0x81 gates (vectors 0..0x80)          -> IDTR while in user mode
  *   0x410  GDT, 7 descriptors, same layout as the kernel's
  *   0x450  TSS (esp0 = top of the entry stack)
  *   0x4C0  double-fault TSS (loads the kernel CR3 by task switch)
  *   0x540  window data: what the trampoline needs (struct window_data)
- *   0x600  trampoline code, copied from window.S
  *   0xC00  entry stack (grows down from 0x1000 = TSS.esp0), also the
  *          double-fault task's
+ *
+ * and the code page holds the trampoline (window.S) at its start.
  *
  * The trampoline addresses window data relative to %esp, whose value is
  * known exactly at each step, so the code runs unchanged at any address.
@@ -17,14 +24,13 @@
 #ifndef BOUNCE_WINDOW_LAYOUT_H
 #define BOUNCE_WINDOW_LAYOUT_H
 
-#define WINDOW_PAGES 1
+#define WINDOW_PAGES 2
 #define WIN_IDT 0x000
 #define WIN_GDT 0x410
 #define WIN_TSS 0x450
 #define WIN_DFTSS 0x4C0
 #define WIN_DATA 0x540
-#define WIN_CODE 0x600
-#define WIN_CODE_END 0xC00
+#define WIN_DATA_END 0xC00 /* the entry stack is below WIN_STACK, above this */
 #define WIN_STACK 0x1000
 /* What the CPU pushes on the entry stack: ss esp eflags cs eip err. */
 #define WIN_CPU_FRAME 24
@@ -41,8 +47,8 @@
 /* struct window_data field offsets */
 #define WD_KCR3 0
 #define WD_UCR3 4
-#define WD_TO_ALIAS 8      /* P + (w_entry2 - start): the entry's hop to the 1:1 alias */
-#define WD_TO_WINDOW 12    /* W + (w_exit2 - start): the exit's hop back to W */
+#define WD_TO_ALIAS 8      /* C + (w_entry2 - start): the entry's hop to the code frame's 1:1 alias */
+#define WD_TO_WINDOW 12    /* the code page + (w_exit2 - start): the exit's hop back to the window */
 #define WD_DELTA 16        /* P - W */
 #define WD_PDE_SLOT 20     /* &kernel_pgdir[W >> 22] */
 #define WD_TRANSIT_PDE 24  /* PDE of the transit table (W -> P) */
@@ -54,7 +60,8 @@
 #define WD_WGDT 58
 #define WD_WIDT 66
 #define WD_PDE_SLOT_T 72   /* the same kernel PDE, as seen while the transit table is in place */
-#define WD_EXIT 76         /* where the way out starts: P + w_exit1, or W + w_exit2 (window.c) */
-#define WD_SIZE 80
+#define WD_EXIT 76         /* where the way out starts: C + w_exit1, or the code page + w_exit2 (window.c) */
+#define WD_CVA 80          /* the code page's address beside W */
+#define WD_SIZE 84
 
 #endif

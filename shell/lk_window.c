@@ -59,11 +59,13 @@ static int info(lua_State *L)
 {
 	struct as *as = target(L, 1);
 	int pid = pid_of(as);
-	lua_createtable(L, 0, 9);
+	lua_createtable(L, 0, 11);
 	if (pid != 0)
 		lk_setint(L, "pid", pid);
 	lk_setint(L, "va", as->win.va);
 	lk_setint(L, "pa", as->win.pa);
+	lk_setint(L, "code", as->win.cva);
+	lk_setint(L, "code_pa", window_code_frame);
 	lk_setint(L, "cr3", as->pgdir);
 	lk_setint(L, "idt", as->win.va + WIN_IDT);
 	lk_setint(L, "gdt", as->win.va + WIN_GDT);
@@ -86,7 +88,7 @@ static int moves(lua_State *L)
 
 static const struct kfunc window_funcs[] = {
 	{ "where", where, "k.window.where([pid]) -> va of the window (default: the last address space run)" },
-	{ "info", info, "k.window.info([pid]) -> {pid=, va=, pa=, cr3=, idt=, gdt=, tss=, moves=}: where the CPU finds its tables in user mode" },
+	{ "info", info, "k.window.info([pid]) -> {pid=, va=, pa=, code=, code_pa=, cr3=, idt=, gdt=, tss=, moves=}: where the CPU finds its tables (the data page va, frame pa) and the trampoline (the code page code, frame code_pa) in user mode" },
 	{ "move", move, "k.window.move(va [, pid]) -> true, or nil and why" },
 	{ "pages", pages, "k.window.pages() -> K, the window's size in pages" },
 	{ "moves", moves, "k.window.moves([pid]) -> window moves so far (all, or of pid's address space)" },

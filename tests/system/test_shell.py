@@ -349,7 +349,7 @@ def test_k_window_walk_of_the_window_matches_where(shell):
         k.proc.wait(pid)""")
     assert wva == va and pa == info_pa
     assert present == "true" and user == "false" and writable == "true"
-    assert pages == "1" and idt_off == "0"
+    assert pages == "2" and idt_off == "0"  # K = 2: the data page at W (docs/window.md)
 
 
 def test_k_window_move_moves_and_refuses_bad_places(shell):

@@ -27,7 +27,7 @@ static uint32_t *entry(uint32_t va) { return &mem[1 + PDX(va)][PTX(va)]; }
 static int find(uint32_t start, uint32_t *va)
 {
 	*va = 0xDEADBEEF;
-	return free_page_find(CR3, start, fake_read32, mem, va);
+	return free_page_find(CR3, start, 1, fake_read32, mem, va);
 }
 
 // The one free page at hole is found from start.
@@ -120,6 +120,25 @@ static void test_nearest_above_first(void)
 	CHECK_EQ(va, 0x20000000);
 }
 
+// A run of two (the K = 2 window, docs/window.md): two free pages next to
+// each other in one region; a pair split by a region boundary is none.
+static void test_pairs(void)
+{
+	uint32_t va;
+	fill_space();
+	*entry(0x50000000) = 0;
+	*entry(0x503FF000) = 0;
+	*entry(0x50400000) = 0;                      // across the boundary: no pair
+	CHECK_EQ(free_page_find(CR3, 0, 2, fake_read32, mem, &va), -1);
+	*entry(0x70001000) = PTE_LAZY;
+	*entry(0x70002000) = 0;
+	CHECK_EQ(free_page_find(CR3, 0x60000000, 2, fake_read32, mem, &va), 0);
+	CHECK_EQ(va, 0x70001000);
+	CHECK_EQ(free_page_find(CR3, 0x70002000, 2, fake_read32, mem, &va), 0);
+	CHECK_EQ(va, 0x70001000);                    // found last, its second page at the start
+	CHECK_EQ(bad_reads, 0);
+}
+
 int main(void)
 {
 	RUN(test_full_space_has_none);
@@ -128,5 +147,6 @@ int main(void)
 	RUN(test_lazy_and_missing_tables_are_free);
 	RUN(test_nearest_above_first);
 	RUN(test_large_pages_are_not_free);
+	RUN(test_pairs);
 	return unit_finish();
 }

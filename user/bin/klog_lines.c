@@ -10,7 +10,7 @@ static char long_line[LOG_MAX + 41];
 
 int main(void)
 {
-	struct window_info w = { 0, 0, 0 };
+	struct window_info w = { 0 };
 	memset(long_line, 'L', sizeof long_line - 1);
 	long_line[LOG_MAX - 1] = 'E';   /* the last byte kept */
 	long_line[LOG_MAX] = 'X';       /* the first byte cut */

@@ -45,7 +45,7 @@ static int tick_in_user_mode(void)
 
 static void visit(uint32_t va)
 {
-	struct window_info w = { 0, 0, 0 };
+	struct window_info w = { 0 };
 	char msg[40];
 	int len = snprintf(msg, sizeof msg, "# window at %#010x\n", va);
 

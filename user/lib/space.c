@@ -23,7 +23,7 @@ uint32_t own_page_count(void)
 
 int window_page(const struct window_info *w, uint32_t page)
 {
-	return page - PAGE_OF(w->va) < w->pages;
+	return w->pages && (page == PAGE_OF(w->va) || page == PAGE_OF(w->code));
 }
 
 void free_runs(uint32_t r, uint32_t busy, const struct window_info *w,
