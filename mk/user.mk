@@ -47,7 +47,8 @@ $(USER_LIB): $(USER_LIB_OBJS)
 	$(CROSS)ar rcs $@ $^
 
 # crt0 first so _start opens the text; musl only fills in string functions.
-$(USER_DIR)/%.elf: $(USER_DIR)/bin/%.o $(USER_CRT0) $(USER_LIB) $(MUSL_LIB) user/user.ld
+# This file too: a tree built before a change of USER_LDFLAGS relinks.
+$(USER_DIR)/%.elf: $(USER_DIR)/bin/%.o $(USER_CRT0) $(USER_LIB) $(MUSL_LIB) user/user.ld mk/user.mk
 	$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIB) $(MUSL_LIB) -lgcc
 
 .SECONDARY: $(USER_CRT0) $(USER_LIB_OBJS) $(USER_NAMES:%=$(USER_DIR)/bin/%.o)
